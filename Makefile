@@ -1,0 +1,35 @@
+# Two commands for a new user: `make demo` renders the example video, `make test` runs the tests.
+# Each installs what it needs (Debian packages, then a virtual environment in .venv/).
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+DEMO ?= scripts/notre-mission.yaml
+
+.PHONY: demo test test-fast bench install clean lint
+
+demo: $(STAMP)
+	$(VENV)/bin/render $(DEMO)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/python -m pytest -m "not slow"
+
+bench: $(STAMP)
+	$(VENV)/bin/python bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check scenes render upload tests bench
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml tools/install-system-deps.sh
+	bash tools/install-system-deps.sh
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q --upgrade pip
+	$(VENV)/bin/python -m pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,1 @@
+"""Render explainer videos from YAML scripts (library; the CLI is render.cli)."""

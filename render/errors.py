@@ -1,0 +1,56 @@
+"""The toolkit's errors: the message is the user's message, the class sets the exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FAILURE = 1
+    BAD_INPUT = 2
+    INTERRUPTED = 130
+
+
+class ToolkitError(Exception):
+    """Base class. `str(error)` is printed after 'ERROR'; `hint` says what to do."""
+
+    exit_code: ExitCode = ExitCode.FAILURE
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        """The lines to show the user (without the 'ERROR' prefix)."""
+        return [self.message] + ([f"hint: {self.hint}"] if self.hint else [])
+
+
+class InputError(ToolkitError):
+    """The user's input is wrong (script, file, option): exit code 2."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ScriptError(InputError):
+    """One or more problems in a script, each already formatted `file:line:col path: message`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return list(self.problems)
+
+
+class EnvironmentProblem(ToolkitError):
+    """Something missing or broken on the machine (espeak-ng, a font, a full disk): exit code 1."""
+
+
+class RenderFailure(ToolkitError):
+    """A render step failed for a reason that is not the script's fault."""
+
+
+class PublishError(ToolkitError):
+    """Publishing to YouTube failed: exit code 1."""

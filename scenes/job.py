@@ -1,0 +1,42 @@
+"""What the render pipeline asks of the scene library: one scene, fully timed.
+
+A `SceneJob` is plain data (JSON-serialisable) so it can cross a process
+boundary, be hashed for the cache, and be rendered alone in a test.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from render.model import Brand, Scene
+
+Transition = Literal["cut", "fade", "slide"]
+
+
+class SceneJob(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    index: int = Field(description="0-based position in the script, for messages")
+    field_path: str = Field(description='where the scene is in the script, e.g. "scenes[2]"')
+    scene: Scene = Field(discriminator="type")
+    brand: Brand = Field(description="font_file and logo are absolute paths here")
+    image_file: str | None = Field(None, description="absolute path of an image scene's picture")
+    width: int
+    height: int
+    fps: int
+    frame_count: int = Field(description="the clip must have exactly this many frames")
+    cues: list[float] = Field(
+        description="seconds from the clip's start at which each element appears; "
+        "the list's meaning per scene type is in scenes/README.md"
+    )
+    enter: Transition = "fade"
+    exit: Transition = "fade"
+    transition_seconds: float = 0.4
+    crf: int = 18
+    preset: str = "veryfast"
+
+    @property
+    def duration(self) -> float:
+        return self.frame_count / self.fps
