@@ -9,9 +9,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from typing import Any
+
 import click
 
 from render.errors import ExitCode, InputError, ScriptError, ToolkitError
+from upload.cli import add_publish_options, publish_options_from_kwargs
 
 
 class Interrupted(BaseException):
@@ -89,21 +92,15 @@ def _parse_size(text: str) -> int:
 @click.option("--keep", default="0", show_default=True, help="with --cache-prune: size to keep, e.g. 2G")
 @click.option("--voices", "list_voices", is_flag=True, help="list the speech voices (filtered by SCRIPTS as language tags) and exit")
 @click.option("--schema", is_flag=True, help="print the script format's JSON Schema and exit")
-@click.option("--publish", is_flag=True, help="after rendering, upload to YouTube (see `upload --help`)")
-@click.option("--profile", default="default", show_default=True, help="with --publish: the YouTube login profile")
-@click.option("--token-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="with --publish: an authorized-user token JSON file")
-@click.option("--api-endpoint", envvar="YOUTUBE_API_ENDPOINT", default=None,
-              help="with --publish: send API calls to this server (tests, proxies)")
-@click.option("--dry-run", is_flag=True, help="with --publish: print the requests instead of sending them")
-@click.option("--force-new", is_flag=True, help="with --publish: upload a new video even if this one was published")
+@click.option("--publish", is_flag=True,
+              help="after rendering, upload to YouTube; the options below apply (see `upload --help`)")
 @click.option("--quiet", "-q", is_flag=True, help="print only errors and the final line")
 @click.option("--debug", is_flag=True, help="show tracebacks")
+@add_publish_options
 @click.version_option(package_name="explainer-toolkit")
 def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool, jobs: int | None,
             no_cache: bool, cache_dir: Path | None, cache_info: bool, cache_prune: bool, keep: str,
-            list_voices: bool, schema: bool, publish: bool, profile: str, token_file: Path | None,
-            api_endpoint: str | None, dry_run: bool, force_new: bool, quiet: bool, debug: bool) -> None:
+            list_voices: bool, schema: bool, publish: bool, quiet: bool, debug: bool, **publishing: Any) -> None:
     """Render explainer videos from YAML scripts.
 
     \b
@@ -112,6 +109,8 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
     render --check scripts/*.yaml          # validate only
     render --publish scripts/mission.yaml  # render, then upload to YouTube
     """
+
+    publish_options = publish_options_from_kwargs(publishing)
 
     def action() -> None:
         from render.cache import Cache, default_cache_dir
@@ -164,11 +163,10 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
             if quiet:
                 click.echo(str(result.video))
             if publish:
-                from upload.publish import PublishOptions, publish_build
+                from upload.cli import print_result
+                from upload.publish import publish_build
 
-                publish_build(result.folder, PublishOptions(
-                    profile=profile, token_file=token_file, api_endpoint=api_endpoint,
-                    dry_run=dry_run, force_new=force_new))
+                print_result(publish_build(result.folder, publish_options))
 
     sys.exit(run_guarded(action, debug))
 

@@ -1,0 +1,3 @@
+from upload.cli import main
+
+main()

@@ -1,0 +1,183 @@
+"""`upload`: log in to YouTube, publish a rendered build folder. A thin layer over upload.publish.
+
+    upload --login [--profile NAME] --client-secrets client_secret.json
+    upload build/mission/ [--profile NAME | --token-file PATH] [--dry-run] [--force-new]
+
+Exit codes: 0 ok, 1 publishing failed, 2 bad input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from render.errors import ExitCode, InputError, ToolkitError
+from upload import auth
+from upload.client import ENDPOINT_ENV
+from upload.publish import PublishOptions, PublishResult, publish_build
+from upload.redaction import redact
+from upload.transfer import CHUNK_UNIT, DEFAULT_CHUNK_SIZE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLISH_OPTION_NAMES = (
+    "profile",
+    "token_file",
+    "api_endpoint",
+    "dry_run",
+    "force_new",
+    "client_secrets",
+    "chunk_size",
+)
+
+
+def add_publish_options(command: F) -> F:
+    """Add the publishing options to a click command (used by `upload` and `render --publish`).
+
+    The command receives keyword arguments named as in ``PUBLISH_OPTION_NAMES``;
+    pass them to :func:`publish_options_from_kwargs` to get a :class:`PublishOptions`."""
+    options = [
+        click.option(
+            "--profile",
+            metavar="NAME",
+            default=None,
+            help="Login profile, one per channel (default: 'default').",
+        ),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Use this authorized-user token JSON instead of a profile's login.",
+        ),
+        click.option(
+            "--api-endpoint",
+            metavar="URL",
+            default=None,
+            envvar=ENDPOINT_ENV,
+            show_envvar=True,
+            help="Send every API and upload request to this server root instead of Google's.",
+        ),
+        click.option(
+            "--dry-run",
+            is_flag=True,
+            help="Print the requests that would be sent; send nothing, need no login.",
+        ),
+        click.option(
+            "--force-new",
+            is_flag=True,
+            help="Upload as a new video even if the ledger shows this content published.",
+        ),
+        click.option(
+            "--client-secrets",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="OAuth client secrets JSON (Desktop app) for --login.",
+        ),
+        click.option(
+            "--chunk-size",
+            type=click.IntRange(min=CHUNK_UNIT),
+            default=DEFAULT_CHUNK_SIZE,
+            show_default=True,
+            metavar="BYTES",
+            help="Upload chunk size, a multiple of 256 KiB.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def publish_options_from_kwargs(kwargs: dict[str, Any]) -> PublishOptions:
+    """Pop the options added by :func:`add_publish_options` from `kwargs` into a PublishOptions."""
+    values = {name: kwargs.pop(name) for name in PUBLISH_OPTION_NAMES if name in kwargs}
+    values = {k: v for k, v in values.items() if v is not None}
+    return PublishOptions(**values)
+
+
+def report_error(error: ToolkitError, stream: Any = None) -> None:
+    """Print `ERROR message` and `hint: ...` on stderr, secrets removed."""
+    stream = stream if stream is not None else sys.stderr
+    lines = error.lines()
+    click.echo(redact(f"ERROR {lines[0]}"), file=stream)
+    for line in lines[1:]:
+        click.echo(redact(line), file=stream)
+
+
+def run_guarded(action: Callable[[], Any]) -> int:
+    """Run `action`, turning toolkit errors and Ctrl-C into messages and exit codes."""
+    try:
+        action()
+    except ToolkitError as error:
+        report_error(error)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("ERROR interrupted", err=True)
+        click.echo(
+            "hint: run the same command again; an interrupted upload resumes where it stopped",
+            err=True,
+        )
+        return int(ExitCode.INTERRUPTED)
+    except Exception as error:  # a bug: still one line, no traceback, no secrets
+        click.echo(redact(f"ERROR unexpected {type(error).__name__}: {error}"), err=True)
+        click.echo(
+            "hint: run the same command again; if it repeats, report it with this message", err=True
+        )
+        return int(ExitCode.FAILURE)
+    return int(ExitCode.OK)
+
+
+def print_result(result: PublishResult) -> None:
+    if result.action == "dry-run":
+        return
+    click.echo(f"{result.url}\t{result.video_id}\t{result.action}")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("build_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--login",
+    "do_login",
+    is_flag=True,
+    help="Log in to YouTube in the browser (OAuth, loopback redirect) and save the token for "
+    "--profile.",
+)
+@add_publish_options
+def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
+    """Publish a rendered video (BUILD_DIR, e.g. build/mission/) to YouTube.
+
+    The video, thumbnail, captions and metadata come from BUILD_DIR/manifest.json
+    (written by `render`). BUILD_DIR/publish-ledger.json records what was published,
+    so running again resumes or updates instead of uploading twice.
+    """
+    options = publish_options_from_kwargs(kwargs)
+    if not do_login and build_dir is None:
+        raise click.UsageError("give a build folder to publish (e.g. build/mission/) or --login")
+
+    def action() -> None:
+        if do_login:
+            if options.token_file is not None:
+                raise InputError(
+                    "--login saves the token for a profile; it cannot be combined with "
+                    "--token-file",
+                    hint="use --profile NAME instead",
+                )
+            auth.login(
+                options.profile or auth.DEFAULT_PROFILE,
+                options.client_secrets,
+                echo=lambda message: click.echo(redact(message), err=True),
+            )
+        if build_dir is not None:
+            print_result(publish_build(build_dir, options))
+
+    code = run_guarded(action)
+    if code:
+        sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point (`upload = "upload.cli:main"`)."""
+    command.main(args=argv, prog_name="upload")
