@@ -216,7 +216,9 @@ def render_scenes(planned: list[PlannedScene], cache: Cache, jobs: int, log: Log
         workers = max(1, min(jobs, len(todo)))
         log(f"  scenes: {len(planned) - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
         todo.sort(key=lambda p: -p.timing.frame_count)
-        import scenes  # noqa: F401 - import manim once, before forking the workers
+        import scenes
+
+        scenes.preload()  # import Manim once, before forking the workers
 
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
