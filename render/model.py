@@ -6,6 +6,7 @@ file system by :mod:`render.loader` (which knows the script's folder).
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -119,7 +120,10 @@ class SceneBase(Strict):
     @model_validator(mode="after")
     def _needs_time(self) -> SceneBase:
         if self.duration is None and not self.has_any_narration():
-            raise ValueError("a scene without narration needs a `duration` (seconds)")
+            raise ValueError(
+                "a scene without narration needs a `duration`; "
+                "add `narration:` or `duration:` (seconds)"
+            )
         return self
 
     def has_any_narration(self) -> bool:
@@ -162,6 +166,8 @@ class StatisticScene(SceneBase):
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError("`value` must be a number, for example 1200 or 4.5 (no units: use prefix/suffix)")
+        if not math.isfinite(value) or abs(value) >= 1e15:
+            raise ValueError("`value` must be a finite number below a million billion")
         return value
 
 
@@ -287,7 +293,9 @@ class Publish(Strict):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("give `publish_at` a time zone, for example 2026-12-01T09:00:00+01:00")
+            raise ValueError(
+                "`publish_at` has no time zone; add one, for example 2026-12-01T09:00:00+01:00"
+            )
         return value
 
     @model_validator(mode="after")

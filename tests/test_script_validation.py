@@ -1,0 +1,399 @@
+"""Good and bad scripts as data: every bad one gives exactly its expected messages.
+
+`tests/data/scripts/invalid/<name>.yaml` must fail with exactly the lines in
+`<name>.expected` (paths as the CLI prints them when run from the repository root
+with relative paths); `tests/data/scripts/valid/*.yaml` and `scripts/*.yaml` must
+load. Cases that git cannot hold (a symbolic link leaving the project, an
+unreadable file, a binary or oversized file) are built here in a temporary project.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from render.errors import ScriptError
+from render.loader import MAX_SCRIPT_BYTES, LoadedScript, load_script
+from render.model import Script
+
+REPO = Path(__file__).resolve().parent.parent
+INVALID = Path("tests/data/scripts/invalid")
+VALID = Path("tests/data/scripts/valid")
+INVALID_CASES = sorted(p.stem for p in (REPO / INVALID).glob("*.yaml"))
+VALID_CASES = sorted(p.name for p in (REPO / VALID).glob("*.yaml"))
+EXAMPLES = sorted(p.name for p in (REPO / "scripts").glob("*.yaml"))
+PNG = (REPO / "assets/logos/banque-du-val.png").read_bytes()
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+@pytest.fixture(autouse=True)
+def _from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The expected messages hold paths relative to the repository root.
+    monkeypatch.chdir(REPO)
+
+
+def expected(name: str) -> list[str]:
+    return (REPO / INVALID / f"{name}.expected").read_text(encoding="utf-8").splitlines()
+
+
+def problems_of(path: Path | str) -> list[str]:
+    with pytest.raises(ScriptError) as info:
+        load_script(path)
+    return info.value.problems
+
+
+# --- the stored corpus -------------------------------------------------------------------
+
+
+def test_corpus_is_complete() -> None:
+    expectations = sorted(p.stem for p in (REPO / INVALID).glob("*.expected"))
+    assert expectations == INVALID_CASES, (
+        "each invalid script needs its .expected file and vice versa"
+    )
+    assert len(INVALID_CASES) >= 30
+    assert len(VALID_CASES) >= 3
+
+
+@pytest.mark.parametrize("name", INVALID_CASES)
+def test_invalid_script_gives_exactly_its_messages(name: str) -> None:
+    lines = expected(name)
+    assert lines, f"{name}.expected is empty"
+    assert problems_of(INVALID / f"{name}.yaml") == lines
+
+
+@pytest.mark.parametrize("name", INVALID_CASES)
+def test_expected_messages_are_well_formed(name: str) -> None:
+    lines = expected(name)
+    assert len(set(lines)) == len(lines), "one message per problem, no repeats"
+    for line in lines:
+        head, _, message = line.partition(" ")
+        file, row, col = head.rsplit(":", 2)
+        assert file.startswith(str(INVALID)) and row.isdigit() and col.isdigit(), line
+        assert ": " in message, f"no `field.path: message` in {line!r}"
+        # what is wrong, then what to do: every message has a hint after ';' or '('
+        assert ";" in message or "(" in message, f"no hint in {line!r}"
+
+
+def test_all_problems_of_a_file_are_reported_together() -> None:
+    kinds = [line.split(" ", 2)[1] for line in expected("many-problems")]
+    # model errors, missing files, an unknown icon and a past date, all in one run
+    assert kinds == [
+        "video.fps:",
+        "brand.primary:",
+        "scenes[0].titel:",
+        "scenes[1].file:",
+        "scenes[2].items[0].icon:",
+        "music.file:",
+        "publish:",
+        "publish.publish_at:",
+    ]
+
+
+@pytest.mark.parametrize("name", VALID_CASES)
+def test_valid_script_loads(name: str) -> None:
+    loaded = load_script(VALID / name)
+    assert isinstance(loaded, LoadedScript)
+    assert isinstance(loaded.script, Script)
+    for path in loaded.files.values():
+        assert path.is_absolute() and path.is_file()
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_script_loads(name: str) -> None:
+    loaded = load_script(Path("scripts") / name)
+    assert loaded.script.scenes
+
+
+def test_valid_details() -> None:
+    brand = load_script(VALID / "brand-file.yaml").brand
+    assert brand.secondary == "#FFAA00"
+    assert brand.font_file == str(REPO / "assets/fonts/NotoSerifDisplay-Bold.ttf")
+    assert brand.logo == str(REPO / "assets/logos/banque-du-val.png")
+    lenient = load_script(VALID / "yaml-leniencies.yaml").script
+    assert lenient.title == "Leniencies"
+    assert lenient.video.aspect == "9:16"
+    assert [e.date for e in lenient.scenes[0].events] == ["1901", "2026-01-15"]
+    assert load_script(VALID / "vertical.yaml").script.video.size == (720, 1280)
+
+
+# --- cases built at test time ------------------------------------------------------------
+
+
+SCRIPT = """\
+title: Notre mission
+voice: {engine: silent}
+scenes:
+  - type: image
+    file: assets/picture.png
+    duration: 3
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder (marked by pyproject.toml) with a picture, and a folder outside it."""
+    root = tmp_path / "project"
+    (root / "assets").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'videos'\n", encoding="utf-8")
+    (root / "assets/picture.png").write_bytes(PNG)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/secret.png").write_bytes(PNG)
+    (tmp_path / "outside/brand.yaml").write_text('primary: "#000000"\n', encoding="utf-8")
+    return root
+
+
+def test_generated_project_is_valid(project: Path) -> None:
+    (project / "ok.yaml").write_text(SCRIPT, encoding="utf-8")
+    assert (
+        load_script(project / "ok.yaml").files["scenes[0].file"]
+        == (project / "assets/picture.png").resolve()
+    )
+
+
+def test_symbolic_link_out_of_the_project(project: Path) -> None:
+    (project / "assets/picture.png").unlink()
+    (project / "assets/picture.png").symlink_to(project.parent / "outside/secret.png")
+    (project / "linked.yaml").write_text(SCRIPT, encoding="utf-8")
+    secret = (project.parent / "outside/secret.png").resolve()
+    assert problems_of(project / "linked.yaml") == [
+        f"{project}/linked.yaml:5:11 scenes[0].file: 'assets/picture.png' "
+        f"is a symbolic link to {secret}, "
+        f"outside the project folder ({project}/); copy the file itself into the project "
+        "(for example under assets/)"
+    ]
+
+
+def test_symbolic_link_folder_out_of_the_project(project: Path) -> None:
+    (project / "shared").symlink_to(project.parent / "outside", target_is_directory=True)
+    (project / "linked.yaml").write_text(
+        SCRIPT.replace("assets/picture.png", "shared/secret.png") + "brand: shared/brand.yaml\n",
+        encoding="utf-8",
+    )
+    outside = (project.parent / "outside").resolve()
+    assert problems_of(project / "linked.yaml") == [
+        f"{project}/linked.yaml:5:11 scenes[0].file: 'shared/secret.png' is a symbolic link to "
+        f"{outside}/secret.png, outside the project folder ({project}/); copy the file itself into "
+        "the project (for example under assets/)",
+        f"{project}/linked.yaml:7:8 brand: 'shared/brand.yaml' "
+        f"is a symbolic link to {outside}/brand.yaml, "
+        f"outside the project folder ({project}/); copy the file itself into the project "
+        "(for example under assets/)",
+    ]
+
+
+def test_path_climbing_out_of_the_project(project: Path) -> None:
+    (project / "up.yaml").write_text(
+        SCRIPT.replace("assets/picture.png", "../outside/secret.png"), encoding="utf-8"
+    )
+    assert problems_of(project / "up.yaml") == [
+        f"{project}/up.yaml:5:11 scenes[0].file: '../outside/secret.png' is outside the project "
+        f"folder ({project}/); copy the file into the project (for example under assets/) "
+        "and use that path"
+    ]
+
+
+def test_binary_file(project: Path) -> None:
+    (project / "picture.yaml").write_bytes(PNG)
+    assert problems_of(project / "picture.yaml") == [
+        f"{project}/picture.yaml:1:1 (file): this is a binary file, not a YAML script; "
+        "give the path of a .yaml file"
+    ]
+
+
+def test_oversized_file(project: Path) -> None:
+    big = SCRIPT + "# padding\n" * (MAX_SCRIPT_BYTES // 10)
+    (project / "big.yaml").write_text(big, encoding="utf-8")
+    size = len(big.encode())
+    assert size > MAX_SCRIPT_BYTES
+    assert problems_of(project / "big.yaml") == [
+        f"{project}/big.yaml:1:1 (file): the script file is {size:,} bytes; the limit is "
+        f"{MAX_SCRIPT_BYTES:,} bytes: is it the right file?"
+    ]
+
+
+def test_deep_nesting_beyond_the_parser(project: Path) -> None:
+    (project / "deep.yaml").write_text(
+        "title: x\nscenes: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"
+    )
+    assert problems_of(project / "deep.yaml") == [
+        f"{project}/deep.yaml:1:1 (yaml): the script is nested too deeply "
+        "(brackets inside brackets?); "
+        "write it out plainly"
+    ]
+
+
+def test_empty_picture(project: Path) -> None:
+    (project / "assets/picture.png").write_bytes(b"")
+    (project / "empty.yaml").write_text(SCRIPT, encoding="utf-8")
+    assert problems_of(project / "empty.yaml") == [
+        f"{project}/empty.yaml:5:11 scenes[0].file: 'assets/picture.png' is empty (0 bytes); "
+        "export the file again"
+    ]
+
+
+def test_missing_script_file() -> None:
+    assert problems_of(INVALID / "no-such-script.yaml") == [
+        f"{INVALID}/no-such-script.yaml:1:1 (file): no such script file; "
+        "check the name and the folder"
+    ]
+
+
+def test_folder_given_as_script() -> None:
+    assert problems_of(INVALID / "files") == [
+        f"{INVALID}/files:1:1 (file): this is a folder, not a script file; "
+        "give the path of a .yaml file"
+    ]
+
+
+@pytest.mark.skipif(
+    IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants"
+)
+def test_unreadable_picture(project: Path) -> None:
+    (project / "assets/picture.png").chmod(0)
+    (project / "locked.yaml").write_text(SCRIPT, encoding="utf-8")
+    try:
+        assert problems_of(project / "locked.yaml") == [
+            f"{project}/locked.yaml:5:11 scenes[0].file: "
+            "cannot read 'assets/picture.png' (permission denied); "
+            "check its permissions (chmod a+r)"
+        ]
+    finally:
+        (project / "assets/picture.png").chmod(0o644)
+
+
+@pytest.mark.skipif(
+    IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants"
+)
+def test_unreadable_script(project: Path) -> None:
+    (project / "locked.yaml").write_text(SCRIPT, encoding="utf-8")
+    (project / "locked.yaml").chmod(0)
+    try:
+        assert problems_of(project / "locked.yaml") == [
+            f"{project}/locked.yaml:1:1 (file): cannot read this script file (permission denied); "
+            "check its permissions (chmod a+r)"
+        ]
+    finally:
+        (project / "locked.yaml").chmod(0o644)
+
+
+def test_unreadable_picture_as_root(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chmod 000 does not stop root: simulate the refusal where the loader asks for it.
+    import render.loader
+
+    real_access = os.access
+    picture = (project / "assets/picture.png").resolve()
+    monkeypatch.setattr(
+        render.loader.os,
+        "access",
+        lambda path, mode: False if Path(path) == picture else real_access(path, mode),
+    )
+    (project / "locked.yaml").write_text(SCRIPT, encoding="utf-8")
+    assert problems_of(project / "locked.yaml") == [
+        f"{project}/locked.yaml:5:11 scenes[0].file: "
+        "cannot read 'assets/picture.png' (permission denied); check its permissions (chmod a+r)"
+    ]
+
+
+def test_unreadable_script_as_root(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = project / "locked.yaml"
+    locked.write_text(SCRIPT, encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert problems_of(locked) == [
+        f"{project}/locked.yaml:1:1 (file): cannot read this script file (permission denied); "
+        "check its permissions (chmod a+r)"
+    ]
+
+
+# --- the CLI: exit code 2, no traceback, nothing written ----------------------------------
+
+
+def run_cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RENDER_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "render", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def cli_lines(problems: list[str]) -> list[str]:
+    lines = [f"ERROR {line}" for line in problems]
+    if len(problems) > 1:
+        lines.append(
+            f"{len(problems)} problems; fix them and run again "
+            "(`render --check FILE` checks without rendering)"
+        )
+    return lines
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "many-problems",
+        "yaml-syntax",
+        "python-tag",
+        "billion-laughs",
+        "not-utf8",
+        "broken-brand-file",
+        "unknown-icon",
+    ],
+)
+def test_cli_check(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_cli("--check", str(INVALID / f"{name}.yaml"), "--out", str(out), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == cli_lines(expected(name))
+    assert result.stdout == ""
+    assert not out.exists() and not (tmp_path / "cache").exists()
+
+
+def test_cli_render_refuses_before_writing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    scripts = [
+        str(INVALID / "many-problems.yaml"),
+        str(INVALID / "tabs.yaml"),
+        "scripts/notre-mission.yaml",
+    ]
+    result = run_cli(*scripts, "--out", str(out), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    # every file's problems in one run, the valid script not rendered
+    assert result.stderr.splitlines() == cli_lines(expected("many-problems") + expected("tabs"))
+    assert not out.exists() and not (tmp_path / "cache").exists()
+
+
+def test_cli_generated_binary(project: Path, tmp_path: Path) -> None:
+    (project / "picture.yaml").write_bytes(PNG)
+    out = tmp_path / "out"
+    result = run_cli("--check", str(project / "picture.yaml"), "--out", str(out), tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"ERROR {project}/picture.yaml:1:1 (file): this is a binary file, not a YAML script; "
+        "give the path of a .yaml file"
+    ]
+    assert not out.exists()
+
+
+def test_cli_valid_scripts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    files = [str(VALID / name) for name in VALID_CASES] + [f"scripts/{name}" for name in EXAMPLES]
+    result = run_cli("--check", *files, "--out", str(out), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == len(files)
+    assert not out.exists()
