@@ -148,6 +148,10 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
                 problems.extend(error.problems)
         if problems:
             raise ScriptError(problems)
+        from render.pipeline import check_environment
+
+        for item in loaded:
+            check_environment(item)
         if check:
             for item in loaded:
                 click.echo(f"{item.file}: ok ({len(item.script.scenes)} scenes)")

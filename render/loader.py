@@ -812,6 +812,7 @@ class LoadedScript:
     files: dict[str, Path]  # field path -> absolute file (images, music, font, logo, thumbnail)
     raw: bytes
     document: Document
+    environment: list[str] = field(default_factory=list)  # machine problems (a font not installed)
 
     @property
     def name(self) -> str:
@@ -834,7 +835,8 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
     base = file.resolve().parent
     files: dict[str, Path] = {}
     # The checks below read the raw data, so they run even when the model failed.
-    brand, brand_problems = _load_brand(data, doc, base, root, files)
+    environment: list[str] = []
+    brand, brand_problems = _load_brand(data, doc, base, root, files, environment)
     problems.extend(brand_problems)
     problems.extend(_check_files(data, doc, base, root, files))
     problems.extend(_check_content(data, doc))
@@ -842,7 +844,8 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
         raise _fail(_sorted(problems, doc.file))
     assert script is not None  # the model failing always yields a problem
     return LoadedScript(
-        file=file, script=script, root=root, brand=brand, files=files, raw=doc.raw, document=doc
+        file=file, script=script, root=root, brand=brand, files=files, raw=doc.raw, document=doc,
+        environment=environment,
     )
 
 
@@ -1000,7 +1003,8 @@ def _text(mapping: Any, key: str) -> str | None:
 
 
 def _load_brand(
-    data: dict[str, Any], doc: Document, base: Path, root: Path, files: dict[str, Path]
+    data: dict[str, Any], doc: Document, base: Path, root: Path, files: dict[str, Path],
+    environment: list[str] | None = None,
 ) -> tuple[Brand, list[str]]:
     """The brand (inline or from its file), with font and logo checked and made absolute."""
     raw = data.get("brand")
@@ -1087,12 +1091,14 @@ def _load_brand(
         from render.fonts import font_installed
 
         if not font_installed(brand.font):
-            problems.append(
+            # the script may be right and the machine incomplete: an environment problem (exit 1)
+            (environment if environment is not None else problems).append(
                 brand_doc.problem(
                     (*prefix, "font"),
-                    f"font {brand.font!r} is not installed on this "
-                    "machine; install it, pick an installed one (fc-list : family) "
-                    "or ship it with `font_file`",
+                    f"font {brand.font!r} is not installed on this machine; install it "
+                    "(on Debian, `fc-list : family` lists installed fonts; Noto and DejaVu come with "
+                    "fonts-noto-core and fonts-dejavu-core), pick an installed one, or ship the font "
+                    "file with `font_file`",
                 )
             )
     if brand is None:

@@ -8,6 +8,7 @@ does: each phrase is synthesised alone and its real length measured.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import math
@@ -181,7 +182,10 @@ def _pyttsx3_engine():  # type: ignore[no-untyped-def]
     try:
         import pyttsx3
 
-        return pyttsx3.init()
+        engine = pyttsx3.init()
+        # release it while the interpreter is intact (its __del__ fails at shutdown otherwise)
+        atexit.register(_pyttsx3_engine.cache_clear)
+        return engine
     except Exception as error:  # pyttsx3 raises bare OSError/RuntimeError when libespeak is missing
         raise EnvironmentProblem(f"cannot start the speech engine: {error}",
                                  hint="install espeak-ng: sudo apt-get install espeak-ng") from None

@@ -271,7 +271,14 @@ def _thumbnail_time(planned: list[PlannedScene]) -> tuple[int, float]:
     return 0, max(min(first.timing.cues[-1] + 1.2, first.job.duration - 0.6), 0.0)
 
 
+def check_environment(loaded: LoadedScript) -> None:
+    """Raise (exit 1) when the machine lacks something the script needs (a font...)."""
+    if loaded.environment:
+        raise EnvironmentProblem("\n".join(loaded.environment))
+
+
 def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
+    check_environment(loaded)
     log = options.log
     started = time.perf_counter()
     clock: dict[str, float] = {}
@@ -281,6 +288,7 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     cache = Cache(options.cache_dir or default_cache_dir(), enabled=options.use_cache)
     out_root = options.out_dir
     folder = out_root / name
+    _prepare_output_folder(out_root)
 
     tick = time.perf_counter()
     voice, wavs, speech_keys = prepare_speech(loaded, cache, log)
@@ -300,7 +308,6 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     render_key = digest("render", [p.key for p in planned], mix_key, script.language,
                         script.publish_settings.model_dump(mode="json"), loaded.raw.decode("utf-8", "replace"))
 
-    out_root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out_root / f".{name}.lock"))
     try:
         lock.acquire(timeout=0.1)
@@ -308,6 +315,7 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         log(f"  waiting for another render of {name} to finish")
         lock.acquire()
     try:
+        _remove_stale_staging(out_root, name)
         current = _up_to_date(folder, name, render_key)
         if current is not None:
             log(f"{name}: up to date ({folder / (name + '.mp4')})")
@@ -376,6 +384,25 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
                             len(planned) - rendered, clock, folder / "manifest.json")
     finally:
         lock.release()
+
+
+def _prepare_output_folder(out_root: Path) -> None:
+    """Create the output folder, or say plainly why it cannot be written."""
+    try:
+        out_root.mkdir(parents=True, exist_ok=True)
+        probe = out_root / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
+        raise EnvironmentProblem(f"cannot write to the output folder {out_root}: {reason}",
+                                 hint="choose another folder with --out, or fix its permissions or free space") from None
+
+
+def _remove_stale_staging(out_root: Path, name: str) -> None:
+    """Staging folders left by a render that was killed (we hold the lock: none is live)."""
+    for leftover in out_root.glob(f".{name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _up_to_date(folder: Path, name: str, render_key: str) -> float | None:

@@ -81,6 +81,7 @@ def top_atoms(path: Path) -> list[str]:
 
 def make_project(root: Path) -> Path:
     """A throwaway project folder holding the assets tests' scripts refer to."""
+    root.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text("[project]\nname = 'test-project'\n")
     shutil.copytree(REPO / "assets", root / "assets")
     (root / "scripts").mkdir()
