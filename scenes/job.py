@@ -34,6 +34,7 @@ class SceneJob(BaseModel):
     enter: Transition = "fade"
     exit: Transition = "fade"
     transition_seconds: float = 0.4
+    language: str = Field("en", description="the script's BCP-47 tag: number formats, quote marks")
     crf: int = 18
     preset: str = "veryfast"
 

@@ -1,0 +1,162 @@
+"""comparison: two columns (heading in the primary colour, then items), left then right.
+
+cues: [title, left_column, right_column]
+
+Side by side in 16:9 and 1:1; stacked (left on top) in 9:16. Each column sits on a
+softly tinted card; all items share one text size so the columns look even.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UP, Circle, FadeIn, GrowFromCenter, RoundedRectangle, VGroup, Write
+
+from render.model import ComparisonScene
+from scenes.base import Beat, Kit, place
+from scenes.layout import common_size
+from scenes.registry import register
+
+
+@register("comparison")
+def build(kit: Kit) -> list[Beat]:
+    scene = kit.job.scene
+    assert isinstance(scene, ComparisonScene)
+    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    beats: list[Beat] = []
+    top = frame.top
+    if scene.title and scene.title.strip():
+        heading = kit.heading(scene.title, "title")
+        top = heading.get_bottom()[1] - kit.px(44)
+        beats.append(
+            Beat(
+                cues[0],
+                list(heading),
+                lambda: [(Write(heading[0]), 0.0, 1.0), (GrowFromCenter(heading[1]), 0.5, 1.0)],
+                seconds=min(1.6, 0.8 + 0.03 * len(scene.title)),
+                name="title",
+            )
+        )
+
+    stacked = frame.orientation == "portrait"
+    gap = kit.px(40)
+    area_w, area_h = frame.content_width, top - frame.bottom
+    if stacked:
+        card_w, card_h = area_w, (area_h - gap) / 2
+    else:
+        card_w, card_h = (area_w - gap) / 2, area_h
+    pad = kit.px(34)
+    inner_w, inner_h = card_w - 2 * pad, card_h - 2 * pad
+    columns = [("left", scene.left), ("right", scene.right)]
+    head_h = min(inner_h * 0.3, kit.px(54) * 1.4 * 2)  # up to two lines at full size
+    head_size = common_size(
+        [(c.heading, kit.field(f"{name}.heading")) for name, c in columns],
+        kit.font,
+        inner_w,
+        head_h,
+        kit.px(54),
+        kit.min_text,
+        bold=True,
+    )
+    most = max(len(scene.left.items), len(scene.right.items))
+    dot_w = kit.px(34)
+    item_gap = min(kit.px(22), inner_h * 0.25 / max(most - 1, 1))
+    item_h = (inner_h - head_h - kit.px(24) - item_gap * (most - 1)) / most
+    item_size = common_size(
+        [
+            (text, kit.field(f"{name}.items[{k}]"))
+            for name, c in columns
+            for k, text in enumerate(c.items)
+        ],
+        kit.font,
+        inner_w - dot_w,
+        item_h,
+        kit.px(50),
+        kit.min_text,
+    )
+
+    # build each column's words first, then size the cards to the taller column
+    columns_built = []
+    for index, (name, column) in enumerate(columns):
+        tint = brand.primary if index == 0 else brand.secondary
+        head = kit.text(
+            column.heading,
+            f"{name}.heading",
+            "subheading",
+            inner_w,
+            head_h,
+            size=head_size,
+            colour=brand.primary,
+            align="center",
+        )
+        rows = []
+        y = head.get_bottom()[1] - kit.px(30)
+        for k, item in enumerate(column.items):
+            text = kit.text(
+                item, f"{name}.items[{k}]", "body", inner_w - dot_w, item_h, size=item_size
+            )
+            bullet = Circle(
+                radius=kit.px(8),
+                fill_color=tint if index else brand.primary,
+                fill_opacity=1,
+                stroke_width=0,
+            )
+            place(text, left=head.get_center()[0] - inner_w / 2 + dot_w, top=y)
+            first_line = text.get_top()[1] - item_size * 0.45
+            bullet.move_to(
+                np.array([head.get_center()[0] - inner_w / 2 + dot_w * 0.35, first_line, 0.0])
+            )
+            rows.append(VGroup(bullet, text))
+            y = text.get_bottom()[1] - item_gap
+        columns_built.append((tint, head, rows))
+    content_h = max(VGroup(head, *rows).height for _, head, rows in columns_built)
+    card_h = min(card_h, content_h + 2 * pad + kit.px(20))
+    # centre the cards in the space under the heading
+    top -= max(0.0, (area_h - (2 * card_h + gap if stacked else card_h)) / 2)
+
+    cards = []
+    for index, (tint, head, rows) in enumerate(columns_built):
+        card = RoundedRectangle(
+            width=card_w,
+            height=card_h,
+            corner_radius=kit.px(28),
+            fill_color=tint,
+            fill_opacity=0.08 if index == 0 else 0.14,
+            stroke_width=0,
+        )
+        if stacked:
+            place(card, x=0.0, top=top - index * (card_h + gap))
+        else:
+            place(card, left=frame.left + index * (card_w + gap), top=top)
+        words = VGroup(head, *rows)
+        words.shift(card.get_center() - head.get_center())
+        place(words, top=card.get_top()[1] - pad)
+        cards.append((card, head, rows))
+
+    for index, (card, head, rows) in enumerate(cards):
+
+        def appear(card=card, head=head, rows=rows) -> list:
+            anims: list = [
+                (FadeIn(card, scale=0.96), 0.0, 0.45),
+                (FadeIn(head, shift=DOWN * kit.px(16)), 0.15, 0.6),
+            ]
+            step = 0.4 / max(len(rows), 1)
+            for k, row in enumerate(rows):
+                anims.append(
+                    (
+                        FadeIn(row, shift=UP * kit.px(16)),
+                        0.4 + k * step,
+                        min(1.0, 0.6 + k * step + 0.2),
+                    )
+                )
+            return anims
+
+        beats.append(
+            Beat(
+                cues[1 + index],
+                [card, head, *rows],
+                appear,
+                seconds=1.2,
+                name="left" if index == 0 else "right",
+            )
+        )
+    return beats

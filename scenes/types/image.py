@@ -1,0 +1,94 @@
+"""image: the picture fitted into the frame with a slow zoom, the caption below.
+
+cues: [picture, caption]
+
+The zoom (1.00 -> 1.06 from the end of the fade-in to the end of the clip) moves
+in steps of at most ~1 px at each edge of the picture (at 1080p30 and 10 s,
+about 5 steps a second); the frames between steps are frozen frames, and bitmaps go
+through a fast resize path (`BrandCamera`), so a long image scene stays cheap.
+"""
+
+from __future__ import annotations
+
+from manim import DOWN, UP, FadeIn
+
+from render.model import ImageScene
+from scenes.base import Beat, Kit, Ticker, place
+from scenes.errors import SceneInputError
+from scenes.registry import register
+
+ZOOM = 1.06
+FADE_SECONDS = 0.6
+STEP_PX = 2.0  # largest growth of the picture's long side between two zoom steps (1 px an edge)
+
+
+@register("image")
+def build(kit: Kit) -> list[Beat]:
+    scene = kit.job.scene
+    assert isinstance(scene, ImageScene)
+    job, frame, cues = kit.job, kit.frame, kit.job.cues
+    if not job.image_file:
+        raise SceneInputError(f"{kit.field('file')}: no picture file given for this image scene")
+
+    caption = None
+    if scene.caption and scene.caption.strip():
+        caption = kit.text(
+            scene.caption,
+            "caption",
+            "caption",
+            frame.content_width,
+            frame.content_height * 0.2,
+            align="center",
+        )
+    room_h = frame.content_height - (caption.height + kit.px(36) if caption else 0)
+    # fitted so that even fully zoomed the picture stays inside its box
+    picture = kit.picture(
+        job.image_file, "file", frame.content_width / ZOOM, room_h / ZOOM, oversample=ZOOM
+    )
+    # picture and caption as one block, centred in the content box
+    space = kit.px(36) + picture.height * (ZOOM - 1) / 2  # room for the zoom
+    if caption is not None:
+        caption.next_to(picture, DOWN, buff=space)
+        place(caption, x=0.0)
+        block_top = picture.get_top()[1] + picture.height * (ZOOM - 1) / 2
+        shift = (frame.top + frame.bottom) / 2 - (block_top + caption.get_bottom()[1]) / 2
+        picture.shift(UP * shift)
+        caption.shift(UP * shift)
+    else:
+        place(picture, x=0.0, y=(frame.top + frame.bottom) / 2)
+    base_height = picture.height
+    centre = picture.get_center().copy()
+    fps = job.fps
+    start = round(cues[0] * fps) / fps + FADE_SECONDS  # the zoom starts once the picture is in
+    span = max(job.duration - start, 1.0)
+
+    def zoom(seconds: float) -> None:
+        t = min(max((seconds - start) / span, 0.0), 1.0)
+        target = base_height * (1 + (ZOOM - 1) * t)
+        if abs(picture.height - target) > 1e-9:
+            picture.scale(target / picture.height, about_point=centre)
+
+    # update often enough that each step grows the picture by at most ~1 pixel (smooth), and
+    # no more often: between steps the frame is frozen, which is what keeps the zoom cheap
+    growth_px = (ZOOM - 1) * max(picture.width, picture.height) * job.height / frame.height
+    steps = max(growth_px / STEP_PX, 1.0)
+    every = max(1, int(min(span * fps / steps, fps / 4)))
+
+    def appear() -> list:
+        return [FadeIn(picture, scale=0.97)]
+
+    def after_in() -> None:
+        kit.scene.tickers.append(Ticker(picture, zoom, every))
+
+    beats = [Beat(cues[0], [picture], appear, seconds=FADE_SECONDS, name="picture", then=after_in)]
+    if caption is not None:
+        beats.append(
+            Beat(
+                cues[1],
+                [caption],
+                lambda: [FadeIn(caption, shift=UP * kit.px(24))],
+                seconds=0.8,
+                name="caption",
+            )
+        )
+    return beats

@@ -1,0 +1,106 @@
+"""quote: big quote marks in the secondary colour, the quote written in, the author fading in.
+
+cues: [text, author]
+"""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, FadeIn, Text, VGroup, Write
+
+from render.model import QuoteScene
+from scenes.base import Beat, Kit, place
+from scenes.layout import lighten
+from scenes.registry import register
+
+_MARKS = "«»“”„‟\"'‹›‘’ \u00a0\u202f"
+
+
+def strip_quote_marks(text: str) -> str:
+    """The quote without the marks around it (the scene draws its own big mark)."""
+    inner = text.strip()
+    if inner[:1] in "«“„\"‹'‘" and inner[-1:] in "»”\"›'’“":
+        inner = inner[1:-1].strip(_MARKS)
+    return inner or text
+
+
+@register("quote")
+def build(kit: Kit) -> list[Beat]:
+    scene = kit.job.scene
+    assert isinstance(scene, QuoteScene)
+    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    mark_size = kit.px(300)
+    opening = "«" if kit.is_french else "“"
+    mark = Text(
+        opening,
+        font=kit.font.family,
+        font_size=mark_size * 72,
+        color=brand.secondary,
+        weight="BOLD",
+        warn_missing_font=False,
+    )
+    lighten(mark)
+    indent = min(mark.width + kit.px(30), frame.content_width * 0.18)
+    if mark.width > indent - kit.px(30):
+        mark.scale_to_fit_width(indent - kit.px(30))
+
+    author = None
+    if scene.author and scene.author.strip():
+        author = kit.text(
+            "— " + scene.author.strip(),
+            "author",
+            "caption",
+            frame.content_width - indent,
+            frame.content_height * 0.16,
+            colour=brand.primary,
+            align="right",
+            bold=True,
+        )
+    text_h = frame.content_height - (author.height + kit.px(50) if author else 0)
+    text = kit.text(
+        strip_quote_marks(scene.text),
+        "text",
+        "body",
+        frame.content_width - indent,
+        text_h * 0.95,
+        size=kit.px(70),
+        italic=True,
+    )
+    place(text, left=frame.left + indent)
+    parts = [text]
+    if author:
+        # right-aligned under the text (or under the column when the text is short)
+        right = max(text.get_right()[0], frame.left + indent + author.width)
+        author.next_to(text, DOWN, buff=kit.px(50))
+        place(author, right=right)
+        parts.append(author)
+    block = VGroup(*parts)
+    place(block, y=(frame.top + frame.bottom) / 2)
+    # the mark hangs at the top left of the text
+    place(mark, left=frame.left, top=text.get_top()[1] + kit.px(10))
+
+    def write() -> list:
+        return [
+            (FadeIn(mark, shift=DOWN * kit.px(30), scale=1.3), 0.0, 0.35),
+            (Write(text), 0.1, 1.0),
+        ]
+
+    beats = [
+        Beat(
+            cues[0],
+            [mark, text],
+            write,
+            seconds=min(3.0, 1.0 + 0.025 * len(scene.text)),
+            name="text",
+        )
+    ]
+    if author is not None:
+        beats.append(
+            Beat(
+                cues[1],
+                [author],
+                lambda: [FadeIn(author, shift=LEFT * kit.px(30))],
+                seconds=0.8,
+                name="author",
+            )
+        )
+    return beats

@@ -1,0 +1,207 @@
+"""statistic: a big number that counts up from 0, with its label below.
+
+cues: [number, label]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from manim import DOWN, ORIGIN, UP, Animation, FadeIn, GrowFromCenter, VGroup, rate_functions
+
+from render.model import StatisticScene
+from scenes.base import Beat, Kit, place
+from scenes.fonts import Measure
+from scenes.layout import build_text, em_of, wrap
+from scenes.numbers import NNBSP, decimals_of, format_number
+from scenes.registry import register
+
+COUNT_SECONDS = 1.8
+FADE_IN = 5.0  # the number is fully opaque after 1/5 of the count
+NBSP = "\u00a0"
+
+
+class CountUp(Animation):
+    """Rebuilds the number's text as it counts (only when the shown string changes)."""
+
+    def __init__(
+        self, holder: VGroup, make: Callable[[float], Any], value: float, **kwargs: Any
+    ) -> None:
+        self._make = make
+        self._value = value
+        self._shown: str | None = None
+        self._beginning = False
+        super().__init__(holder, introducer=True, rate_func=rate_functions.ease_out_cubic, **kwargs)
+
+    def begin(self) -> None:
+        # Manim fixes the list of moving mobjects right after begin(): keep the holder empty
+        # until then, so every text swapped in later is drawn through the holder and no
+        # stale child stays in that list.
+        self._beginning = True
+        self.mobject.submobjects = []
+        super().begin()
+        self._beginning = False
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        if self._beginning:
+            return
+        current = self._value * self.rate_func(alpha)
+        mob, label = self._make(current)
+        mob.set_opacity(min(1.0, alpha * FADE_IN))  # the number fades in as it starts counting
+        if label != self._shown:
+            self._shown = label
+            self.mobject.submobjects = [mob]
+
+    def finish(self) -> None:
+        super().finish()
+        mob, label = self._make(self._value)
+        mob.set_opacity(1.0)
+        self._shown = label
+        self.mobject.submobjects = [mob]
+
+    def create_starting_mobject(self) -> Any:
+        return VGroup()  # the holder is empty until the first frame; nothing to copy
+
+
+def is_wordy(affix: str) -> bool:
+    """A prefix/suffix that reads as words ("projets", "plus de"), not a unit symbol ("€", "M€")."""
+    return " " in affix.strip() or sum(c.isalpha() for c in affix) >= 4
+
+
+def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
+    """Join prefix, number and suffix with the spacing the language expects.
+
+    The script model strips surrounding spaces, so spacing is decided here: French puts
+    a narrow no-break space before %, currency signs and words ("4,5 %", "12 500 €");
+    English joins symbols ("+12%", "$5", "3.5M") and spaces whole words ("12 clients").
+    """
+    french = language.lower().startswith("fr")
+    if prefix:
+        last = prefix.split(" ")[-1]
+        if last[-1:].isalpha() and (len(last) > 1 or french):
+            prefix += " " if not french else NBSP
+    if suffix:
+        first = suffix.split(" ")[0]
+        if french and (first[0] in "%€$£¥‰" or first[0].isalpha()):
+            suffix = NNBSP + suffix
+        elif first[0].isalpha() and len(first) > 1:
+            suffix = (NBSP if french else " ") + suffix
+    return prefix + number + suffix
+
+
+@register("statistic")
+def build(kit: Kit) -> list[Beat]:
+    scene = kit.job.scene
+    assert isinstance(scene, StatisticScene)
+    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    decimals = decimals_of(scene.value)
+    prefix, suffix = scene.prefix or "", scene.suffix or ""
+    # words ("plus de", "projets") go on their own line at a smaller size; symbols
+    # ("+", "€", "%", "M€") stay attached to the counting number
+    word_prefix, word_suffix = "", ""
+    if is_wordy(prefix):
+        word_prefix, prefix = prefix, ""
+    if is_wordy(suffix):
+        word_suffix, suffix = suffix, ""
+
+    def shown(value: float) -> str:
+        return with_affixes(
+            prefix, format_number(value, decimals, kit.language), suffix, kit.language
+        )
+
+    width = frame.content_width
+    words_h = frame.content_height * 0.14
+    above = below = None
+    if word_prefix:
+        above = kit.text(
+            word_prefix,
+            "prefix",
+            "subheading",
+            width,
+            words_h,
+            colour=brand.primary,
+            align="center",
+            bold=False,
+        )
+    if word_suffix:
+        below = kit.text(
+            word_suffix,
+            "suffix",
+            "subheading",
+            width,
+            words_h,
+            colour=brand.primary,
+            align="center",
+        )
+    used = sum(m.height + kit.px(16) for m in (above, below) if m is not None)
+    final = kit.text(
+        shown(scene.value),
+        "value",
+        "number",
+        width,
+        frame.content_height * 0.42 - used * 0.5,
+        colour=brand.primary,
+        align="center",
+    )
+    em = em_of(final)
+    bar = kit.accent_bar(width=kit.px(180))
+    label = kit.text(
+        scene.label, "label", "body", width * 0.9, frame.content_height * 0.34, align="center"
+    )
+    final.move_to(ORIGIN)
+    parts: list[Any] = []
+    if above is not None:
+        above.next_to(final, UP, buff=kit.px(20))
+        parts.append(above)
+    parts.append(final)
+    if below is not None:
+        below.next_to(final, DOWN, buff=kit.px(26))
+        parts.append(below)
+    bar.next_to(parts[-1], DOWN, buff=kit.px(40))
+    label.next_to(bar, DOWN, buff=kit.px(40))
+    block = VGroup(*parts, bar, label)
+    place(block, x=0.0, y=(frame.top + frame.bottom) / 2)
+    anchor = final.get_center()
+    measure = Measure(kit.font, bold=True)
+    final_text = shown(scene.value)
+    cache: dict[str, Any] = {final_text: final}
+
+    def make(value: float) -> tuple[Any, str]:
+        text = shown(value)
+        if text not in cache:
+            lines = wrap(text, measure, em, width, split_words=True) or [text]
+            mob = build_text(lines, kit.font, brand.primary, em, bold=True, align="center")
+            if mob.width > width:
+                mob.scale_to_fit_width(width)
+            mob.move_to(anchor)
+            if last[0] != final_text:  # keep memory flat: the final text and the latest one
+                cache.pop(last[0], None)
+            last[0] = text
+            cache[text] = mob
+        return cache[text], text
+
+    last = [""]
+    holder = VGroup()
+
+    words = [m for m in (above, below) if m is not None]
+
+    def count() -> list:
+        anims: list = [
+            (CountUp(holder, make, scene.value), 0.0, 1.0),
+            (GrowFromCenter(bar), 0.0, 0.5),
+        ]
+        anims += [(FadeIn(m, shift=UP * kit.px(16)), 0.1, 0.5) for m in words]
+        return anims
+
+    beats = [
+        Beat(cues[0], [final, bar, *words], count, seconds=COUNT_SECONDS, name="number"),
+        Beat(
+            cues[1],
+            [label],
+            lambda: [FadeIn(label, shift=UP * kit.px(24))],
+            seconds=0.8,
+            name="label",
+        ),
+    ]
+    return beats

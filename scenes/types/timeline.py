@@ -1,0 +1,219 @@
+"""timeline: a line draws, then each event (dot, date, text) appears in turn.
+
+cues: [title, event_0, ..., event_{n-1}]   (the line draws at cue 0, title or not)
+
+Horizontal in 16:9; vertical (events stacked, text on the right) in 9:16 and 1:1,
+where a row per event leaves far more room for the text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    FadeIn,
+    GrowFromCenter,
+    GrowFromEdge,
+    RoundedRectangle,
+    VGroup,
+    Write,
+)
+
+from render.model import TimelineScene
+from scenes.base import Beat, Kit, place
+from scenes.errors import TextDoesNotFit
+from scenes.layout import common_size
+from scenes.registry import register
+
+
+@register("timeline")
+def build(kit: Kit) -> list[Beat]:
+    scene = kit.job.scene
+    assert isinstance(scene, TimelineScene)
+    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    events = scene.events
+    n = len(events)
+    heading = None
+    top = frame.top
+    if scene.title and scene.title.strip():
+        heading = kit.heading(scene.title, "title")
+        top = heading.get_bottom()[1] - kit.px(50)
+    area_h = top - frame.bottom
+    thickness = kit.px(7)
+    dot_r = kit.px(15)
+
+    def dot() -> VGroup:
+        ring = Circle(
+            radius=dot_r * 1.7, fill_color=brand.primary, fill_opacity=0.15, stroke_width=0
+        )
+        core = Circle(radius=dot_r, fill_color=brand.primary, fill_opacity=1, stroke_width=0)
+        return VGroup(ring, core)
+
+    items: list[tuple[VGroup, VGroup]] = []  # (dot, date+text)
+    if frame.orientation == "landscape":
+        slot = frame.content_width / n
+        alternate = n >= 5
+        text_w = slot * (1.7 if alternate else 0.92)
+        line_y = (top + frame.bottom) / 2
+        side_h = (top - line_y) - dot_r * 2 - kit.px(20)
+        date_h = side_h * 0.3
+        text_h = side_h - date_h - kit.px(12)
+        if not alternate:
+            date_h = side_h * 0.5
+            text_h = side_h
+        date_size = common_size(
+            [(e.date, kit.field(f"events[{k}].date")) for k, e in enumerate(events)],
+            kit.font,
+            text_w,
+            date_h,
+            kit.px(58),
+            kit.min_text,
+            bold=True,
+        )
+        text_size = common_size(
+            [(e.text, kit.field(f"events[{k}].text")) for k, e in enumerate(events)],
+            kit.font,
+            text_w,
+            text_h,
+            kit.px(46),
+            kit.min_text,
+        )
+        line = RoundedRectangle(
+            width=frame.content_width,
+            height=thickness,
+            corner_radius=thickness / 2,
+            fill_color=brand.primary,
+            fill_opacity=0.35,
+            stroke_width=0,
+        )
+        place(line, left=frame.left, y=line_y)
+        line_anim = lambda: GrowFromEdge(line, LEFT)  # noqa: E731
+        for k, event in enumerate(events):
+            x = frame.left + (k + 0.5) * slot
+            d = dot().move_to(np.array([x, line_y, 0], dtype=float))
+            date = kit.text(
+                event.date,
+                f"events[{k}].date",
+                "subheading",
+                text_w,
+                date_h,
+                size=date_size,
+                colour=brand.primary,
+                align="center",
+            )
+            text = kit.text(
+                event.text,
+                f"events[{k}].text",
+                "body",
+                text_w,
+                text_h,
+                size=text_size,
+                align="center",
+            )
+            gap = dot_r * 2 + kit.px(16)
+            if not alternate:
+                place(date, x=x, bottom=line_y + gap)
+                place(text, x=x, top=line_y - gap)
+            elif k % 2 == 0:  # below the line: date, then text
+                place(date, x=x, top=line_y - gap)
+                place(text, x=x, top=date.get_bottom()[1] - kit.px(10))
+            else:  # above the line: text, then date next to the line
+                place(date, x=x, bottom=line_y + gap)
+                place(text, x=x, bottom=date.get_top()[1] + kit.px(10))
+            # keep wide texts of the first/last event inside the frame
+            for mob in (date, text):
+                if mob.get_left()[0] < frame.left:
+                    place(mob, left=frame.left)
+                if mob.get_right()[0] > frame.right:
+                    place(mob, right=frame.right)
+            items.append((d, VGroup(date, text)))
+        shift = UP * kit.px(24)
+    else:
+        line_x = frame.left + dot_r * 1.7
+        text_x = line_x + dot_r * 1.7 + kit.px(34)
+        text_w = frame.right - text_x
+        row_h = (area_h - kit.px(16) * (n - 1)) / n
+        dates = [(e.date, kit.field(f"events[{k}].date")) for k, e in enumerate(events)]
+        texts = [(e.text, kit.field(f"events[{k}].text")) for k, e in enumerate(events)]
+        one_line = kit.min_text * 1.3
+        try:  # the date above its text
+            date_h = max(row_h * 0.35, one_line)
+            text_h = row_h - date_h - kit.px(10)
+            date_w = text_w
+            date_size = common_size(
+                dates, kit.font, text_w, date_h, kit.px(56), kit.min_text, bold=True
+            )
+            text_size = common_size(texts, kit.font, text_w, text_h, kit.px(50), kit.min_text)
+            inline = False
+        except TextDoesNotFit:  # crowded: the date in a column left of its text
+            date_w, date_h, text_h = text_w * 0.3, row_h, row_h
+            date_size = common_size(
+                dates, kit.font, date_w, date_h, kit.px(50), kit.min_text, bold=True
+            )
+            text_size = common_size(
+                texts, kit.font, text_w - date_w - kit.px(20), text_h, kit.px(46), kit.min_text
+            )
+            inline = True
+        rows = []
+        for k, event in enumerate(events):
+            date = kit.text(
+                event.date,
+                f"events[{k}].date",
+                "subheading",
+                date_w,
+                date_h,
+                size=date_size,
+                colour=brand.primary,
+            )
+            body_w = text_w - (date_w + kit.px(20) if inline else 0)
+            text = kit.text(event.text, f"events[{k}].text", "body", body_w, text_h, size=text_size)
+            place(date, left=text_x)
+            if inline:
+                place(text, left=text_x + date_w + kit.px(20), top=date.get_top()[1])
+            else:
+                text.next_to(date, DOWN, buff=kit.px(10))
+                place(text, left=text_x)
+            rows.append(VGroup(date, text))
+        # spread the rows over the area (even gaps), the block centred in it
+        used = sum(r.height for r in rows)
+        gap = min((area_h - used) / max(n - 1, 1), kit.px(120)) if n > 1 else 0
+        y = top - max(0.0, (area_h - used - gap * (n - 1)) / 2)
+        for row in rows:
+            place(row, top=y)
+            y = row.get_bottom()[1] - gap
+        first_y = rows[0][0].get_center()[1]
+        last_y = rows[-1][0].get_center()[1]
+        line = RoundedRectangle(
+            width=thickness,
+            height=max(first_y - last_y, dot_r) + dot_r * 4,
+            corner_radius=thickness / 2,
+            fill_color=brand.primary,
+            fill_opacity=0.35,
+            stroke_width=0,
+        )
+        place(line, x=line_x, top=first_y + dot_r * 2)
+        line_anim = lambda: GrowFromEdge(line, UP)  # noqa: E731
+        for row in rows:
+            d = dot().move_to(np.array([line_x, row[0].get_center()[1], 0.0]))
+            items.append((d, row))
+        shift = RIGHT * kit.px(30)
+
+    def line_in() -> list:
+        anims: list = [(line_anim(), 0.25 if heading is not None else 0.0, 1.0)]
+        if heading is not None:
+            anims += [(Write(heading[0]), 0.0, 0.8), (GrowFromCenter(heading[1]), 0.4, 0.9)]
+        return anims
+
+    first_mobs = [line] + (list(heading) if heading is not None else [])
+    beats = [Beat(cues[0], first_mobs, line_in, seconds=1.3, name="line")]
+    for k, (d, words) in enumerate(items):
+
+        def appear(d=d, words=words) -> list:
+            return [(GrowFromCenter(d), 0.0, 0.6), (FadeIn(words, shift=shift), 0.15, 1.0)]
+
+        beats.append(Beat(cues[k + 1], [d, words], appear, seconds=0.7, name=f"events[{k}]"))
+    return beats
