@@ -9,6 +9,7 @@ to the job's exact frame count.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -66,6 +67,28 @@ class PipeWriter(SceneFileWriter):
         pass
 
 
+_MEDIA_PREFIX = "scenes-manim-"
+
+
+def _sweep_stale_media_dirs() -> None:
+    """Remove scratch folders left by renders whose process was killed (named by PID)."""
+    root = Path(tempfile.gettempdir())
+    try:
+        folders = list(root.glob(f"{_MEDIA_PREFIX}*-*"))
+    except OSError:
+        return
+    for folder in folders:
+        pid_text = folder.name[len(_MEDIA_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive but not ours, or no permission: leave it
+            continue
+
+
 def _configure(job: Any, media_dir: str) -> None:
     """Manim's global config for this job (a worker may render several jobs in turn)."""
     config.pixel_width = job.width
@@ -103,7 +126,8 @@ def render_scene(job: Any, out_path: Path) -> None:
     out_path = Path(out_path)
     build = builder_for(job.scene.type)
     check_cues(job)
-    media_dir = tempfile.mkdtemp(prefix="scenes-manim-")
+    _sweep_stale_media_dirs()
+    media_dir = tempfile.mkdtemp(prefix=f"{_MEDIA_PREFIX}{os.getpid()}-")
     _configure(job, media_dir)
     pipe = FramePipe(
         out_path,

@@ -48,6 +48,7 @@ class Manifest(_Loose):
     duration: float | None = None
     publish: dict[str, Any] | None = None
     outputs: Outputs
+    preview: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,11 @@ def load_build(folder: Path) -> Build:
         raise InputError(
             f"{path}: manifest format {manifest.format} is not supported (expected 1)",
             hint="render the script again with this version of the toolkit",
+        )
+    if manifest.preview:
+        raise InputError(
+            f"{folder}: this is a --preview draft (480p, 15 fps), not the video to publish",
+            hint="render the script without --preview, then upload",
         )
     publish_data = dict(manifest.publish or {})
     if not publish_data.get("title"):
