@@ -152,18 +152,25 @@ class Pyttsx3Engine:
         return VoiceChoice(self.name, chosen, language, rate, espeak_version())
 
     def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
-        engine = _pyttsx3_engine()
-        engine.setProperty("voice", voice.voice_id)
-        engine.setProperty("rate", voice.rate)
         for text, path in items:
-            # one run per file: queued save_to_file calls keep only the last file.
-            # espeak writes WAV data whatever the name: name files by what they hold.
-            engine.save_to_file(text, str(path))
-            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to ..."
-                engine.runAndWait()
-        for _, path in items:
-            if not path.exists() or path.stat().st_size <= 44:
-                raise EnvironmentProblem(f"espeak-ng produced no audio for {path.name}",
+            # pyttsx3's espeak driver now and then ends a run without writing the file:
+            # try again with a fresh engine before calling it a failure
+            for attempt in range(3):
+                if attempt:
+                    _pyttsx3_engine.cache_clear()
+                engine = _pyttsx3_engine()
+                engine.setProperty("voice", voice.voice_id)
+                engine.setProperty("rate", voice.rate)
+                # one run per file: queued save_to_file calls keep only the last file.
+                # espeak writes WAV data whatever the name: name files by what they hold.
+                path.unlink(missing_ok=True)
+                engine.save_to_file(text, str(path))
+                with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to ..."
+                    engine.runAndWait()
+                if path.exists() and path.stat().st_size > 44:
+                    break
+            else:
+                raise EnvironmentProblem(f"espeak-ng produced no audio for the phrase {text[:60]!r}",
                                          hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello")
 
 

@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 import functools
 from importlib import metadata
@@ -261,6 +261,23 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 # --- outputs -----------------------------------------------------------------------------
 
 
+def _soundtrack(cache: Cache, key: str, phrases: list[tuple[Path, float]], duration: float,
+                music: tuple[Path, float] | None, clock: dict[str, float]) -> Path:
+    """The mixed soundtrack, from the cache or made now."""
+    tick = time.perf_counter()
+    found = cache.get("mix", key, ".m4a")
+    if found is None:
+        built = cache.temp_path("mix", key, ".m4a")
+        try:
+            assemble.mix_soundtrack(phrases, duration, built, music)
+        except BaseException:
+            built.unlink(missing_ok=True)
+            raise
+        found = cache.put("mix", key, ".m4a", built) if cache.enabled else built
+    clock["soundtrack"] = time.perf_counter() - tick
+    return found
+
+
 def _thumbnail_time(planned: list[PlannedScene]) -> tuple[int, float]:
     """Which scene and when: the title scene once written in, else the first scene."""
     for k, item in enumerate(planned):
@@ -323,21 +340,21 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
                                 {"total": time.perf_counter() - started}, folder / "manifest.json")
 
         tick = time.perf_counter()
-        clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
-        clock["scenes"] = time.perf_counter() - tick
+        # the soundtrack only needs the plan: mix it while the workers render the scenes
+        mixer = ThreadPoolExecutor(max_workers=1)
+        soundtrack_job = mixer.submit(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
+                                      duration, music, clock)
+        try:
+            clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
+            clock["scenes"] = time.perf_counter() - tick
+            soundtrack = soundtrack_job.result()
+        finally:
+            mixer.shutdown(wait=False, cancel_futures=True)
 
         staging = out_root / f".{name}.staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         try:
-            tick = time.perf_counter()
-            soundtrack = cache.get("mix", mix_key, ".m4a")
-            if soundtrack is None:
-                built = cache.temp_path("mix", mix_key, ".m4a")
-                assemble.mix_soundtrack([(wavs[t], s) for t, s, _ in placed], duration, built, music)
-                soundtrack = cache.put("mix", mix_key, ".m4a", built) if cache.enabled else built
-            clock["soundtrack"] = time.perf_counter() - tick
-
             tick = time.perf_counter()
             lang = script.language
             outputs = {
@@ -373,8 +390,8 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-            if not cache.enabled:
-                for path in clips:
+            if not cache.enabled:  # --no-cache: nothing of this run is kept but the outputs
+                for path in [*clips, soundtrack, *wavs.values()]:
                     path.unlink(missing_ok=True)
         rendered = len(scene_seconds)
         log(f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
