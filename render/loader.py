@@ -238,6 +238,17 @@ class _TooDeep(_TooBig):
 _GIVE_YAML = "give the path of a .yaml file"
 
 
+def _guess_script(file: Path) -> str | None:
+    """`render notre-mission` → scripts/notre-mission.yaml, when that exists."""
+    stem = file.name.removesuffix(".yaml").removesuffix(".yml")
+    for folder in (file.parent, file.parent / "scripts", Path("scripts")):
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{stem}{suffix}"
+            if candidate != file and candidate.is_file():
+                return str(_display_path(candidate))
+    return None
+
+
 def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) -> Document:
     """Read and parse a YAML file safely; raise ScriptError with positions.
 
@@ -249,9 +260,9 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise _fail(
-            [f"{shown}:1:1 (file): no such {what} file; check the name and the folder"]
-        ) from None
+        guess = _guess_script(file) if what == "script" else None
+        hint = f" (did you mean {guess}?)" if guess else "; check the name and the folder"
+        raise _fail([f"{shown}:1:1 (file): no such {what} file{hint}"]) from None
     except IsADirectoryError:
         raise _fail(
             [f"{shown}:1:1 (file): this is a folder, not a {what} file; {_GIVE_YAML}"]
