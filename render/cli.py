@@ -8,7 +8,6 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-
 from typing import Any
 
 import click
@@ -56,7 +55,7 @@ def run_guarded(action, debug: bool = False) -> int:  # type: ignore[no-untyped-
     except (KeyboardInterrupt, Interrupted):
         _stderr("interrupted; nothing half-written was kept. Run the same command again to continue.")
         return ExitCode.INTERRUPTED
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as error:
         if debug:
             traceback.print_exc()
         _stderr(f"ERROR unexpected failure: {type(error).__name__}: {error}")
@@ -90,7 +89,8 @@ def _parse_size(text: str) -> int:
 @click.option("--cache-info", is_flag=True, help="show the cache's size and exit")
 @click.option("--cache-prune", is_flag=True, help="shrink the cache to --keep (least recently used first) and exit")
 @click.option("--keep", default="0", show_default=True, help="with --cache-prune: size to keep, e.g. 2G")
-@click.option("--voices", "list_voices", is_flag=True, help="list the speech voices (filtered by SCRIPTS as language tags) and exit")
+@click.option("--voices", "list_voices", is_flag=True,
+              help="list the speech voices (filtered by SCRIPTS as language tags) and exit")
 @click.option("--schema", is_flag=True, help="print the script format's JSON Schema and exit")
 @click.option("--publish", is_flag=True,
               help="after rendering, upload to YouTube; the options below apply (see `upload --help`)")
@@ -172,7 +172,13 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
 
                 print_result(publish_build(result.folder, publish_options))
 
-    sys.exit(run_guarded(action, debug))
+    code = run_guarded(action, debug)
+    if code == ExitCode.INTERRUPTED:
+        # everything is cleaned up already; don't let interpreter shutdown wait on helper threads
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _print_voices(languages: list[str]) -> None:

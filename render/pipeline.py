@@ -6,17 +6,19 @@ Each stage talks to the next through data (phrases with measured seconds, timed
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-import functools
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -201,7 +203,9 @@ def _render_in_worker(job_json: str, target: str) -> float:
     return time.perf_counter() - started
 
 
-def render_scenes(planned: list[PlannedScene], cache: Cache, jobs: int, log: Log) -> tuple[list[Path], dict[int, float]]:
+def render_scenes(
+    planned: list[PlannedScene], cache: Cache, jobs: int, log: Log
+) -> tuple[list[Path], dict[int, float]]:
     """Every scene's clip, from the cache or rendered now, longest first, in parallel."""
     clips: dict[int, Path] = {}
     todo: list[PlannedScene] = []
@@ -250,15 +254,35 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
     processes = list(getattr(pool, "_processes", {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             process.kill()
-        except (OSError, AttributeError):
-            pass
     for process in processes:
         process.join(timeout=5)
 
 
 # --- outputs -----------------------------------------------------------------------------
+
+
+class Background:
+    """Run a function in a daemon thread: an interrupted render exits without waiting for it."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> None:
+        try:
+            self._result = function(*args)
+        except BaseException as error:  # handed to the caller of result()
+            self._error = error
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _soundtrack(cache: Cache, key: str, phrases: list[tuple[Path, float]], duration: float,
@@ -341,15 +365,11 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
 
         tick = time.perf_counter()
         # the soundtrack only needs the plan: mix it while the workers render the scenes
-        mixer = ThreadPoolExecutor(max_workers=1)
-        soundtrack_job = mixer.submit(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
-                                      duration, music, clock)
-        try:
-            clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
-            clock["scenes"] = time.perf_counter() - tick
-            soundtrack = soundtrack_job.result()
-        finally:
-            mixer.shutdown(wait=False, cancel_futures=True)
+        soundtrack_job = Background(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
+                                    duration, music, clock)
+        clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
+        clock["scenes"] = time.perf_counter() - tick
+        soundtrack = soundtrack_job.result()
 
         staging = out_root / f".{name}.staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -412,8 +432,10 @@ def _prepare_output_folder(out_root: Path) -> None:
         probe.unlink()
     except OSError as error:
         reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
-        raise EnvironmentProblem(f"cannot write to the output folder {out_root}: {reason}",
-                                 hint="choose another folder with --out, or fix its permissions or free space") from None
+        raise EnvironmentProblem(
+            f"cannot write to the output folder {out_root}: {reason}",
+            hint="choose another folder with --out, or fix its permissions or free space",
+        ) from None
 
 
 def _remove_stale_staging(out_root: Path, name: str) -> None:
@@ -494,5 +516,13 @@ def render_script(path: Path | str, options: RenderOptions) -> RenderResult:
     return render_loaded(load_script(path), options)
 
 
-__all__ = ["RenderOptions", "RenderResult", "render_script", "render_loaded", "ToolkitError", "InputError",
-           "RenderFailure", "atomic_write_bytes"]
+__all__ = [
+    "InputError",
+    "RenderFailure",
+    "RenderOptions",
+    "RenderResult",
+    "ToolkitError",
+    "atomic_write_bytes",
+    "render_loaded",
+    "render_script",
+]
