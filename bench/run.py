@@ -10,6 +10,7 @@ sampled for memory. The last line printed is one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -35,10 +36,8 @@ def tree_rss(process: psutil.Process) -> int:
     except psutil.NoSuchProcess:
         return 0
     for member in members:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += member.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 
@@ -130,7 +129,8 @@ def main() -> None:
         "last_render_profile_seconds": cold_profile,
         "last_render_scene_seconds": scenes,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                   f"{round(psutil.virtual_memory().total / 2**30)} GiB, {_cpu_model()}, Python {platform.python_version()}",
+                   f"{round(psutil.virtual_memory().total / 2**30)} GiB, {_cpu_model()}, "
+                   f"Python {platform.python_version()}",
     }
     print(json.dumps(report, ensure_ascii=False))
 

@@ -19,23 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from render.errors import EnvironmentProblem, RenderFailure
+from scenes.encoding import ffmpeg_exe
 
 AUDIO_RATE = 44100  # 2 × espeak-ng's 22050 Hz
 DUCK = 0.35  # music gain while the voice speaks
 DUCK_RAMP = 0.3  # seconds to fade the music down/up around speech
-
-
-@cache
-def ffmpeg_exe() -> str:
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg
-
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
-    except Exception:  # noqa: BLE001 - any failure means "no ffmpeg"
-        raise EnvironmentProblem("ffmpeg is not installed", hint="install it: sudo apt-get install ffmpeg") from None
 
 
 @cache
@@ -89,7 +77,7 @@ def _speech_samples(path: Path, rate: int) -> np.ndarray:
     mono, source_rate = read_wav(path)
     mono = mono.astype(np.float32) / 32768.0
     if source_rate != rate:
-        n = int(round(mono.size * rate / source_rate))
+        n = round(mono.size * rate / source_rate)
         mono = np.interp(np.arange(n) * (source_rate / rate), np.arange(mono.size), mono).astype(np.float32)
     return np.repeat(mono[:, None], 2, axis=1)
 

@@ -8,6 +8,7 @@ and rebuilt, never used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -110,10 +111,8 @@ class Cache:
             data.unlink(missing_ok=True)
             return None
         now = time.time()
-        try:  # last use, for pruning
+        with contextlib.suppress(OSError):  # last use, for pruning
             os.utime(record, (now, now))
-        except OSError:
-            pass
         return data
 
     def temp_path(self, kind: str, key: str, suffix: str) -> Path:

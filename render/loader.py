@@ -511,9 +511,9 @@ def _walk_loc(
             # the discriminator's tag right after `scenes[i]` (a scene's `title` field is not this)
             label = "tag"
             continue
-        if (isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current)) or (
-            isinstance(part, str) and isinstance(current, dict) and part in current
-        ):
+        in_list = isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current)
+        in_mapping = isinstance(part, str) and isinstance(current, dict) and part in current
+        if in_list or in_mapping:
             path.append(part)
             current = current[part]
         elif isinstance(part, str) and _is_label(part):
@@ -547,8 +547,8 @@ def _owner_model(path: Path_, data: Any, root: type[BaseModel] = Script) -> type
             owner = _ITEM_MODELS.get(owner)
             if owner == "scene":
                 kind = current.get("type") if isinstance(current, dict) else None
-                known = isinstance(kind, str) and kind in _SCENE_MODELS
-                owner = getattr(model, _SCENE_MODELS[kind]) if known else None
+                name = _SCENE_MODELS.get(kind) if isinstance(kind, str) else None
+                owner = getattr(model, name) if name else None
             continue
         current = current.get(part) if isinstance(current, dict) else None
         owner = _FIELD_MODELS.get((owner, part)) if isinstance(owner, type) else None
@@ -743,9 +743,10 @@ def validation_problems(
 
     Errors at or under a path in `skip` (a value the YAML layer already refused) are dropped.
     """
-    items = []
+    items: list[tuple[dict[str, Any], Path_]] = []
     noise: dict[Path_, list[tuple[dict[str, Any], str, Any]]] = {}
-    for item in error.errors(include_url=False):
+    for details in error.errors(include_url=False):
+        item: dict[str, Any] = dict(details)
         path, current, relevant, label = _walk_loc(doc.data, tuple(item["loc"]), root)
         if item["type"] == "union_tag_invalid":
             path = (*path, "type")
@@ -1020,6 +1021,7 @@ def _load_brand(
     """The brand (inline or from its file), with font and logo checked and made absolute."""
     raw = data.get("brand")
     if isinstance(raw, dict):
+        prefix: Path_
         brand_doc, brand_data, brand_base, prefix = doc, raw, base, ("brand",)
         problems: list[str] = []  # the brand's fields were validated with the script
         try:
@@ -1067,37 +1069,15 @@ def _load_brand(
             brand, problems = None, validation_problems(error, brand_doc, root=Brand)
     else:
         return Brand(), []  # absent, or a wrong type the model reports
-    updates: dict[str, str] = {}
-    font_file = _text(brand_data, "font_file")
-    if font_file is not None:
+    updates: dict[str, str] = {}  # the files' absolute paths
+    for key, suffixes, kind in (("font_file", _FONT_SUFFIXES, "font"), ("logo", _LOGO_SUFFIXES, "logo (PNG or SVG)")):
+        named = _text(brand_data, key)
+        if named is None:
+            continue
         before = len(problems)
-        problems += _check_file(
-            brand_doc,
-            (*prefix, "font_file"),
-            font_file,
-            brand_base,
-            root,
-            _FONT_SUFFIXES,
-            "font",
-            files,
-        )
+        problems += _check_file(brand_doc, (*prefix, key), named, brand_base, root, suffixes, kind, files)
         if len(problems) == before:
-            updates["font_file"] = str(files[format_path((*prefix, "font_file"))])
-    logo = _text(brand_data, "logo")
-    if logo is not None:
-        before = len(problems)
-        problems += _check_file(
-            brand_doc,
-            (*prefix, "logo"),
-            logo,
-            brand_base,
-            root,
-            _LOGO_SUFFIXES,
-            "logo (PNG or SVG)",
-            files,
-        )
-        if len(problems) == before:
-            updates["logo"] = str(files[format_path((*prefix, "logo"))])
+            updates[key] = str(files[format_path((*prefix, key))])
     if brand is not None and not brand.font_file and not problems:
         from render.fonts import font_installed
 

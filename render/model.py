@@ -264,7 +264,9 @@ class Publish(Strict):
             return value
         _no_angle_brackets(value, "title")
         if len(value) > TITLE_MAX:
-            raise ValueError(f"YouTube titles are at most {TITLE_MAX} characters (this one has {len(value)}); shorten it")
+            raise ValueError(
+                f"YouTube titles are at most {TITLE_MAX} characters (this one has {len(value)}); shorten it"
+            )
         if not value.strip():
             raise ValueError("the title is empty")
         return value
@@ -275,7 +277,9 @@ class Publish(Strict):
         _no_angle_brackets(value, "description")
         size = len(value.encode("utf-8"))
         if size > DESCRIPTION_MAX_BYTES:
-            raise ValueError(f"YouTube descriptions are at most {DESCRIPTION_MAX_BYTES} bytes (this one has {size}); shorten it")
+            raise ValueError(
+                f"YouTube descriptions are at most {DESCRIPTION_MAX_BYTES} bytes (this one has {size}); shorten it"
+            )
         return value
 
     @field_validator("tags")
@@ -286,7 +290,9 @@ class Publish(Strict):
         # YouTube counts a tag with a space as if it were quoted (+2).
         total = sum(len(t) + (2 if " " in t else 0) for t in value) + max(len(value) - 1, 0)
         if total > TAGS_MAX_CHARS:
-            raise ValueError(f"YouTube allows {TAGS_MAX_CHARS} characters of tags in all (these make {total}); drop some")
+            raise ValueError(
+                f"YouTube allows {TAGS_MAX_CHARS} characters of tags in all (these make {total}); drop some"
+            )
         return value
 
     @field_validator("publish_at")

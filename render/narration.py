@@ -305,4 +305,4 @@ def synthesize_trimmed(engine: SpeechEngine, voice: VoiceChoice, items: list[tup
 
 
 def seconds_to_samples(seconds: float, rate: int = SAMPLE_RATE) -> int:
-    return int(math.floor(seconds * rate + 0.5))
+    return math.floor(seconds * rate + 0.5)

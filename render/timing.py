@@ -7,12 +7,15 @@ seconds and lays phrases, scenes and element cues on a frame-exact timeline.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from render.model import (
+    BulletItem,
     BulletsScene,
     ComparisonScene,
     Script,
+    TimelineEvent,
     TimelineScene,
 )
 from render.narration import split_phrases
@@ -61,7 +64,9 @@ def scene_beats(scene: object) -> list[Beat]:
     """The scene's narration, in speaking order, each beat tagged with the element it introduces."""
     own = [Beat(text, None) for text in scene.narration_beats()]  # type: ignore[attr-defined]
     if isinstance(scene, BulletsScene | TimelineScene):
-        entries = scene.bullet_items() if isinstance(scene, BulletsScene) else scene.events
+        entries: Sequence[BulletItem | TimelineEvent] = (
+            scene.bullet_items() if isinstance(scene, BulletsScene) else scene.events
+        )
         has_own = [bool(entry.narration and entry.narration.strip()) for entry in entries]
         if any(has_own):
             beats = own + [Beat(e.narration or "", k + 1) for k, e in enumerate(entries) if has_own[k]]

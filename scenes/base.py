@@ -20,11 +20,13 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    UP,
     Animation,
     AnimationGroup,
     FadeIn,
     FadeOut,
     Group,
+    GrowFromCenter,
     ImageMobject,
     ManimColor,
     Mobject,
@@ -33,6 +35,7 @@ from manim import (
     SVGMobject,
     VGroup,
     VMobject,
+    Write,
     rate_functions,
 )
 from manim.animation.animation import prepare_animation
@@ -228,6 +231,36 @@ def place(
     return mob
 
 
+def pill(
+    width: float,
+    height: float,
+    colour: str,
+    *,
+    opacity: float = 1.0,
+    corner_radius: float | None = None,
+) -> RoundedRectangle:
+    """A filled bar without outline, its ends fully round unless `corner_radius` is given."""
+    return RoundedRectangle(
+        width=width,
+        height=height,
+        corner_radius=min(width, height) / 2 if corner_radius is None else corner_radius,
+        fill_color=colour,
+        fill_opacity=opacity,
+        stroke_width=0,
+    )
+
+
+def heading_beat(cue: float, heading: VGroup, title: str) -> Beat:
+    """The beat of a :meth:`Kit.heading`: the title written in, then its accent bar growing."""
+    return Beat(
+        cue,
+        list(heading),
+        lambda: [(Write(heading[0]), 0.0, 1.0), (GrowFromCenter(heading[1]), 0.5, 1.0)],
+        seconds=min(1.6, 0.8 + 0.03 * len(title)),
+        name="title",
+    )
+
+
 class Kit:
     """What a scene type builds with: the job, frame geometry, brand, and text/icon/logo helpers."""
 
@@ -286,6 +319,14 @@ class Kit:
             align=align,
             max_lines=max_lines,
         )
+
+    def optional_text(
+        self, text: str | None, field: str, role: str, max_width: float, max_height: float, **options: Any
+    ) -> Text | None:
+        """Like :meth:`text`, or None when the field is absent or blank."""
+        if not (text and text.strip()):
+            return None
+        return self.text(text, field, role, max_width, max_height, **options)
 
     def field(self, field: str) -> str:
         return f"{self.path}.{field}" if field else self.path
@@ -365,16 +406,7 @@ class Kit:
 
     def accent_bar(self, width: float | None = None, colour: str | None = None) -> VMobject:
         """The short rounded bar that underlines headings."""
-        height = self.px(9)
-        bar = RoundedRectangle(
-            width=width or self.px(120),
-            height=height,
-            corner_radius=height / 2,
-            fill_color=colour or self.brand.secondary,
-            fill_opacity=1,
-            stroke_width=0,
-        )
-        return bar
+        return pill(width or self.px(120), self.px(9), colour or self.brand.secondary)
 
     def heading(
         self,
@@ -409,26 +441,18 @@ class Kit:
         """Persistent brand marks: a two-colour stripe in the bottom-left margin."""
         frame = self.frame
         h = self.px(8)
-        long = RoundedRectangle(
-            width=self.px(110),
-            height=h,
-            corner_radius=h / 2,
-            fill_color=self.brand.primary,
-            fill_opacity=1,
-            stroke_width=0,
-        )
-        short = RoundedRectangle(
-            width=self.px(34),
-            height=h,
-            corner_radius=h / 2,
-            fill_color=self.brand.secondary,
-            fill_opacity=1,
-            stroke_width=0,
-        )
+        long = pill(self.px(110), h, self.brand.primary)
+        short = pill(self.px(34), h, self.brand.secondary)
         stripe = VGroup(long, short).arrange(RIGHT, buff=self.px(10))
         y = -frame.height / 2 + frame.margin_y * 0.5
         stripe.move_to(np.array([frame.left + stripe.width / 2, y, 0], dtype=float))
         return stripe
+
+    # --- beats -------------------------------------------------------------------------
+
+    def rise_in(self, cue: float, mob: Mobject, name: str) -> Beat:
+        """A beat fading `mob` in as it rises a little (subtitles, captions, labels)."""
+        return Beat(cue, [mob], lambda: [FadeIn(mob, shift=UP * self.px(24))], seconds=0.8, name=name)
 
 
 def _move(mob: Mobject, target: np.ndarray, rate: Callable[[float], float]) -> Animation:

@@ -15,20 +15,26 @@ import shutil
 import subprocess
 import tempfile
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
+from render.errors import EnvironmentProblem
 from scenes.errors import SceneRenderFailure
 
 
+@cache
 def ffmpeg_exe() -> str:
+    """The ffmpeg on PATH, else the one imageio-ffmpeg ships (a Manim dependency)."""
     found = shutil.which("ffmpeg")
     if found:
         return found
-    import imageio_ffmpeg
+    try:
+        import imageio_ffmpeg
 
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except Exception:  # any failure means "no ffmpeg"
+        raise EnvironmentProblem("ffmpeg is not installed", hint="install it: sudo apt-get install ffmpeg") from None
 
 
 def _level(width: int, height: int, fps: int) -> str:

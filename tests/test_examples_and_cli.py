@@ -109,7 +109,9 @@ def test_unwritable_output_folder_is_a_clear_failure(tmp_path: Path) -> None:
 def test_font_not_installed_is_an_environment_failure(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "font.yaml"
-    script.write_text("title: x\nbrand: {font: Police Introuvable}\nscenes:\n  - {type: title, title: Hi, duration: 2}\n")
+    script.write_text(
+        "title: x\nbrand: {font: Police Introuvable}\nscenes:\n  - {type: title, title: Hi, duration: 2}\n"
+    )
     run = render_cli("--check", str(script))
     assert run.returncode == 1
     assert "font 'Police Introuvable' is not installed" in run.stderr and "font_file" in run.stderr

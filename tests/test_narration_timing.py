@@ -16,8 +16,8 @@ from render.narration import (
     best_voice,
     espeak_voices,
     read_wav,
-    spoken_form,
     split_phrases,
+    spoken_form,
     synthesize_trimmed,
     trim_silence,
     wav_seconds,
@@ -26,7 +26,9 @@ from render.timing import LEAD_IN, scene_beats, time_scene
 
 
 def test_split_phrases_keeps_sentences_and_splits_long_ones_at_clauses() -> None:
-    assert split_phrases("Bonjour ! Voici  notre banque. Et vous ?") == ["Bonjour !", "Voici notre banque.", "Et vous ?"]
+    assert split_phrases("Bonjour ! Voici  notre banque. Et vous ?") == [
+        "Bonjour !", "Voici notre banque.", "Et vous ?"
+    ]
     long = ("Nous finançons les familles, les artisans et les entreprises de toute la région, "
             "depuis plus de cent ans, avec des conseillers qui connaissent le terrain.")
     parts = split_phrases(long)

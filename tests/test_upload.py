@@ -34,7 +34,7 @@ from tests.fake_youtube import (
     write_token_file,
 )
 from upload.cli import command
-from upload.publish import PublishOptions, publish_build
+from upload.publish import PublishOptions, PublishResult, publish_build
 from upload.report import PlainReporter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,6 +84,16 @@ def run_cli(args: list[str], env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(command, args, env=env, catch_exceptions=False)
 
 
+def cli_publish(fake: FakeYouTube, token: Path, build: Path, *extra: str) -> Any:
+    """`upload BUILD --token-file TOKEN --api-endpoint FAKE [EXTRA...]`, in this process."""
+    return run_cli([str(build), "--token-file", str(token), "--api-endpoint", fake.url, *extra])
+
+
+def publish(fake: FakeYouTube, token: Path | None, build: Path, **changes: Any) -> PublishResult:
+    """`publish_build` with the test options (see :func:`options`) and plain progress lines."""
+    return publish_build(build, options(fake, token, **changes), PlainReporter())
+
+
 @pytest.fixture
 def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
     return write_token_file(tmp_path / "token.json", youtube.token_info())
@@ -98,17 +108,7 @@ def build(tmp_path: Path) -> Path:
 
 
 def test_publish_sends_video_metadata_thumbnail_captions_and_playlist(youtube, token, build):
-    result = run_cli(
-        [
-            str(build),
-            "--token-file",
-            str(token),
-            "--api-endpoint",
-            youtube.url,
-            "--chunk-size",
-            str(CHUNK_UNIT),
-        ]
-    )
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
     assert result.exit_code == 0, result.stderr
     video_id = assert_one_intact_video(youtube, build)
     assert f"https://youtu.be/{video_id}" in result.stdout
@@ -160,7 +160,7 @@ def test_publish_sends_video_metadata_thumbnail_captions_and_playlist(youtube, t
 
 def test_made_for_kids_unlisted_and_no_captions(youtube, token, tmp_path):
     build = make_build(tmp_path, privacy="unlisted", made_for_kids=True, tags=[], captions=False)
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     video_id = assert_one_intact_video(youtube, build)
     status = youtube.videos[video_id]["status"]
     assert status["privacyStatus"] == "unlisted"
@@ -175,9 +175,9 @@ def test_made_for_kids_unlisted_and_no_captions(youtube, token, tmp_path):
 
 
 def test_running_again_does_not_upload_again(youtube, token, build):
-    first = publish_build(build, options(youtube, token), PlainReporter())
+    first = publish(youtube, token, build)
     requests_before = len(youtube.requests)
-    second = publish_build(build, options(youtube, token), PlainReporter())
+    second = publish(youtube, token, build)
     assert (first.action, second.action) == ("uploaded", "unchanged")
     assert second.video_id == first.video_id
     assert_one_intact_video(youtube, build)
@@ -187,9 +187,9 @@ def test_running_again_does_not_upload_again(youtube, token, build):
 
 
 def test_changed_metadata_updates_the_existing_video(youtube, token, build):
-    first = publish_build(build, options(youtube, token), PlainReporter())
+    first = publish(youtube, token, build)
     set_publish(build, title="Notre mission, version 2", tags=["banque"], privacy="private")
-    second = publish_build(build, options(youtube, token), PlainReporter())
+    second = publish(youtube, token, build)
     assert second.action == "updated"
     assert second.video_id == first.video_id
     video_id = assert_one_intact_video(youtube, build)
@@ -202,19 +202,8 @@ def test_changed_metadata_updates_the_existing_video(youtube, token, build):
 
 
 def test_force_new_uploads_a_second_video(youtube, token, build):
-    first = publish_build(build, options(youtube, token), PlainReporter())
-    result = run_cli(
-        [
-            str(build),
-            "--token-file",
-            str(token),
-            "--api-endpoint",
-            youtube.url,
-            "--chunk-size",
-            str(CHUNK_UNIT),
-            "--force-new",
-        ]
-    )
+    first = publish(youtube, token, build)
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT), "--force-new")
     assert result.exit_code == 0, result.stderr
     assert len(youtube.videos) == 2
     for video_id in youtube.videos:
@@ -223,7 +212,7 @@ def test_force_new_uploads_a_second_video(youtube, token, build):
     assert entries[0]["video_id"] == first.video_id
     assert len({e["video_id"] for e in entries}) == 2
     # and then running again without --force-new keeps the newest one
-    again = publish_build(build, options(youtube, token), PlainReporter())
+    again = publish(youtube, token, build)
     assert again.action == "unchanged" and again.video_id == entries[1]["video_id"]
 
 
@@ -235,9 +224,7 @@ def test_each_profile_is_its_own_channel(youtube, tmp_path, monkeypatch):
     write_token_file(folder / "brand.json", youtube.token_info())
     build = make_build(tmp_path)
     for profile in (None, "brand", "brand", None):
-        publish_build(
-            build, options(youtube, None, token_file=None, profile=profile), PlainReporter()
-        )
+        publish(youtube, None, build, token_file=None, profile=profile)
     assert len(youtube.videos) == 2
     assert len({v["snippet"]["channelId"] for v in youtube.videos.values()}) == 2
     assert [e["account"] for e in ledger(build)["entries"]] == ["profile:default", "profile:brand"]
@@ -249,13 +236,11 @@ def test_another_token_file_for_the_same_channel_reuses_the_video(youtube, tmp_p
     copy = write_token_file(tmp_path / "b.json", youtube.token_info(channel))
     other = write_token_file(tmp_path / "c.json", youtube.token_info())
     build = make_build(tmp_path)
-    results = [
-        publish_build(build, options(youtube, t), PlainReporter()) for t in (first, copy, copy)
-    ]
+    results = [publish(youtube, t, build) for t in (first, copy, copy)]
     assert [r.action for r in results] == ["uploaded", "unchanged", "unchanged"]
     assert len(youtube.calls("GET", "/youtube/v3/channels")) == 1  # then the ledger knows
     assert_one_intact_video(youtube, build)
-    publish_build(build, options(youtube, other), PlainReporter())
+    publish(youtube, other, build)
     assert len(youtube.videos) == 2
     assert len({v["snippet"]["channelId"] for v in youtube.videos.values()}) == 2
 
@@ -265,7 +250,7 @@ def test_another_token_file_for_the_same_channel_reuses_the_video(youtube, tmp_p
 
 def test_503_on_a_middle_chunk_resumes_from_the_confirmed_byte(youtube, token, build):
     youtube.fail_chunk(3, 503)
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     chunks = youtube.chunk_puts()
     assert [c.status for c in chunks] == [308, 308, 503, 308, 308, 200]
@@ -277,7 +262,7 @@ def test_503_on_a_middle_chunk_resumes_from_the_confirmed_byte(youtube, token, b
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_other_5xx_are_retried(youtube, token, build, status):
     youtube.fail_chunk(2, status, times=2)
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     assert len(youtube.status_queries()) == 2
 
@@ -285,7 +270,7 @@ def test_other_5xx_are_retried(youtube, token, build, status):
 def test_a_connection_dropped_mid_chunk_resumes_inside_the_chunk(youtube, token, build):
     # 512 KiB chunks; the server keeps the first 256 KiB of the dropped chunk and says so.
     youtube.drop_chunk(2)
-    publish_build(build, options(youtube, token, chunk_size=2 * CHUNK_UNIT), PlainReporter())
+    publish(youtube, token, build, chunk_size=2 * CHUNK_UNIT)
     assert_one_intact_video(youtube, build)
     chunks = youtube.chunk_puts()
     assert [c.status for c in chunks] == [308, -1, 200]
@@ -300,7 +285,7 @@ def test_a_connection_dropped_mid_chunk_resumes_inside_the_chunk(youtube, token,
 
 def test_a_timeout_is_retried(youtube, token, build):
     youtube.stall_chunk(2, seconds=2.0)
-    publish_build(build, options(youtube, token, timeout=0.5), PlainReporter())
+    publish(youtube, token, build, timeout=0.5)
     assert_one_intact_video(youtube, build)
     assert len(youtube.status_queries()) == 1
 
@@ -360,7 +345,7 @@ def test_an_expired_session_starts_a_new_upload(youtube, token, build):
     youtube.chunk_delay = 0
     youtube.fail_chunk(2, 404, reason="notFound", message="session expired")
     youtube.sessions.clear()
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     assert len(youtube.calls("POST", "/upload/youtube/v3/videos")) == 2
 
@@ -378,7 +363,7 @@ def test_quota_exceeded_is_explained_and_not_retried(youtube, token, build):
         message="The request cannot be completed because you have exceeded your quota.",
         times=99,
     )
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[-2].startswith("ERROR ") and "quota" in lines[-2]
@@ -397,10 +382,10 @@ def test_quota_exceeded_during_a_later_step_stops_and_resumes_later(youtube, tok
         domain="youtube.quota",
         message="quota",
     )
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 1 and "midnight Pacific" in result.stderr
     assert youtube.playlists == {}  # stopped: nothing else spends quota
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 0, result.stderr
     assert_one_intact_video(youtube, build)
     assert len(youtube.captions) == 1 and len(youtube.playlist_items) == 1
@@ -415,7 +400,7 @@ def test_upload_limit_is_explained(youtube, token, build):
         reason="uploadLimitExceeded",
         message="The user has exceeded the number of videos they may upload.",
     )
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 1
     assert "upload limit" in result.stderr and "hint:" in result.stderr
     assert youtube.videos == {}
@@ -424,17 +409,7 @@ def test_upload_limit_is_explained(youtube, token, build):
 def test_401_refreshes_the_token_and_saves_it(youtube, tmp_path, build):
     info = youtube.token_info(valid_access=False)
     token = write_token_file(tmp_path / "token.json", info)
-    result = run_cli(
-        [
-            str(build),
-            "--token-file",
-            str(token),
-            "--api-endpoint",
-            youtube.url,
-            "--chunk-size",
-            str(CHUNK_UNIT),
-        ]
-    )
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
     assert result.exit_code == 0, result.stderr
     assert_one_intact_video(youtube, build)
     assert youtube.token_requests == 1
@@ -458,7 +433,7 @@ def test_401_in_the_middle_of_the_upload_refreshes_and_goes_on(youtube, token, b
         message="Invalid Credentials",
         chunks_only=True,
     )
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     assert youtube.token_requests == 1
 
@@ -467,7 +442,7 @@ def test_a_revoked_token_says_log_in_again(youtube, tmp_path, build):
     info = youtube.token_info(valid_access=False)
     youtube.refresh_tokens.clear()  # revoked
     token = write_token_file(tmp_path / "token.json", info)
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 1
     assert "expired or been revoked" in result.stderr and "--login" in result.stderr
     for secret in (info["token"], info["refresh_token"], youtube.client_secret):
@@ -487,7 +462,7 @@ def test_unverified_project_forcing_private_is_explained(youtube, token, tmp_pat
     youtube.force_private = True
     build = make_build(tmp_path, privacy="public")
     for _ in range(2):
-        result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+        result = cli_publish(youtube, token, build)
         assert result.exit_code == 1
         assert "unverified" in result.stderr and "hint:" in result.stderr
     assert_one_intact_video(youtube, build)
@@ -495,12 +470,12 @@ def test_unverified_project_forcing_private_is_explained(youtube, token, tmp_pat
 
 def test_a_refused_thumbnail_does_not_stop_the_other_steps(youtube, token, build):
     youtube.thumbnail_forbidden = True
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 1
     assert "thumbnail" in result.stderr and "verif" in result.stderr
     assert len(youtube.captions) == 1 and len(youtube.playlist_items) == 1
     youtube.thumbnail_forbidden = False
-    result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", youtube.url])
+    result = cli_publish(youtube, token, build)
     assert result.exit_code == 0, result.stderr
     video_id = assert_one_intact_video(youtube, build)
     assert video_id in youtube.thumbnails
@@ -516,7 +491,7 @@ def test_rate_limits_are_retried(youtube, token, build):
         message="Rate limit",
         times=2,
     )
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     assert len(youtube.playlists) == 1
 
@@ -608,12 +583,10 @@ def test_dry_run_prints_the_requests_and_sends_nothing(youtube, build):
 
 
 def test_dry_run_after_publishing_shows_the_update(youtube, token, build):
-    first = publish_build(build, options(youtube, token), PlainReporter())
+    first = publish(youtube, token, build)
     set_publish(build, title="Nouveau titre")
     count = len(youtube.requests)
-    result = run_cli(
-        [str(build), "--dry-run", "--token-file", str(token), "--api-endpoint", youtube.url]
-    )
+    result = cli_publish(youtube, token, build, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert len(youtube.requests) == count
     assert (
@@ -645,7 +618,7 @@ def test_an_existing_playlist_is_found_by_title_across_pages(youtube, token, tmp
         add_playlist(youtube, f"Autre {n}", channel)
     wanted = add_playlist(youtube, "Nos vidéos", channel)
     build = make_build(tmp_path, playlist="Nos vidéos")
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     video_id = assert_one_intact_video(youtube, build)
     assert len(youtube.playlists) == 6  # none created
     (item,) = youtube.playlist_items.values()
@@ -659,7 +632,7 @@ def test_a_playlist_given_by_id(youtube, token, tmp_path):
     channel = youtube.access_tokens[json.loads(token.read_text())["token"]]
     wanted = add_playlist(youtube, "Whatever", channel)
     build = make_build(tmp_path, playlist=wanted)
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     assert youtube.calls("GET", "/youtube/v3/playlists") == []
     (item,) = youtube.playlist_items.values()
@@ -667,7 +640,7 @@ def test_a_playlist_given_by_id(youtube, token, tmp_path):
 
 
 def test_a_changed_thumbnail_and_captions_are_sent_again_without_a_new_video(youtube, token, build):
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     srt = build / "mission.fr.srt"
     srt.write_text(SRT.replace("Notre mission.", "Notre mission, revue."), encoding="utf-8")
     manifest = _manifest(build)
@@ -675,7 +648,7 @@ def test_a_changed_thumbnail_and_captions_are_sent_again_without_a_new_video(you
         sha256=hashlib.sha256(srt.read_bytes()).hexdigest(), bytes=srt.stat().st_size
     )
     (build / "manifest.json").write_text(json.dumps(manifest))
-    publish_build(build, options(youtube, token), PlainReporter())
+    publish(youtube, token, build)
     assert_one_intact_video(youtube, build)
     (caption_id,) = youtube.captions
     assert youtube.caption_data[caption_id] == srt.read_bytes()
@@ -690,7 +663,7 @@ def test_an_https_endpoint_with_its_own_ca(tmp_path, monkeypatch):
         assert fake.url.startswith("https://127.0.0.1:")
         token = write_token_file(tmp_path / "token.json", fake.token_info(valid_access=False))
         build = make_build(tmp_path)
-        result = publish_build(build, options(fake, token), PlainReporter())
+        result = publish(fake, token, build)
         assert result.action == "uploaded"
         assert_one_intact_video(fake, build)
         assert fake.token_requests == 1  # the refresh went to the https token_uri too

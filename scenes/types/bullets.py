@@ -6,10 +6,10 @@ cues: [title, item_0, ..., item_{n-1}]
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, Circle, FadeIn, GrowFromCenter, Mobject, VGroup, Write
+from manim import DOWN, RIGHT, Circle, FadeIn, GrowFromCenter, Mobject, VGroup
 
 from render.model import BulletsScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, heading_beat, place
 from scenes.layout import common_size, lines_of
 from scenes.registry import register
 
@@ -30,15 +30,7 @@ def build(kit: Kit) -> list[Beat]:
     if scene.title and scene.title.strip():
         heading = kit.heading(scene.title, "title")
         top = heading.get_bottom()[1] - kit.px(56)
-        beats.append(
-            Beat(
-                cues[0],
-                list(heading),
-                lambda: [(Write(heading[0]), 0.0, 1.0), (GrowFromCenter(heading[1]), 0.5, 1.0)],
-                seconds=min(1.6, 0.8 + 0.03 * len(scene.title)),
-                name="title",
-            )
-        )
+        beats.append(heading_beat(cues[0], heading, scene.title))
 
     n = len(items)
     area = top - frame.bottom

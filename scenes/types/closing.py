@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from manim import DOWN, UP, FadeIn, Group, GrowFromCenter, RoundedRectangle, VGroup, Write
+from manim import DOWN, FadeIn, Group, GrowFromCenter, VGroup, Write
 
 from render.model import ClosingScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, pill, place
 from scenes.registry import register
 
 
@@ -23,40 +23,26 @@ def build(kit: Kit) -> list[Beat]:
     gap = kit.px(44)
 
     logo = kit.logo(width * 0.5, frame.height * 0.16)
-    subtitle = None
-    if scene.subtitle and scene.subtitle.strip():
-        subtitle = kit.text(
-            scene.subtitle,
-            "subtitle",
-            "subtitle",
-            width * 0.9,
-            frame.content_height * 0.2,
-            align="center",
-        )
+    subtitle = kit.optional_text(
+        scene.subtitle, "subtitle", "subtitle", width * 0.9, frame.content_height * 0.2, align="center"
+    )
+    pad_x, pad_y = kit.px(44), kit.px(22)
+    url = kit.optional_text(
+        scene.url,
+        "url",
+        "caption",
+        width - 2 * pad_x,
+        frame.content_height * 0.16,
+        colour=brand.background,
+        align="center",
+        bold=True,
+    )
     button = None
-    if scene.url and scene.url.strip():
-        pad_x, pad_y = kit.px(44), kit.px(22)
-        url = kit.text(
-            scene.url,
-            "url",
-            "caption",
-            width - 2 * pad_x,
-            frame.content_height * 0.16,
-            colour=brand.background,
-            align="center",
-            bold=True,
-        )
+    if url is not None:
         pill_h = url.height + 2 * pad_y
-        pill = RoundedRectangle(
-            width=url.width + 2 * pad_x,
-            height=pill_h,
-            corner_radius=min(pill_h / 2, kit.px(40)),
-            fill_color=brand.primary,
-            fill_opacity=1,
-            stroke_width=0,
-        )
-        url.move_to(pill)
-        button = VGroup(pill, url)
+        shape = pill(url.width + 2 * pad_x, pill_h, brand.primary, corner_radius=min(pill_h / 2, kit.px(40)))
+        url.move_to(shape)
+        button = VGroup(shape, url)
     used = sum(m.height + gap for m in (logo, subtitle, button) if m is not None)
     title = kit.text(
         scene.title,
@@ -92,15 +78,7 @@ def build(kit: Kit) -> list[Beat]:
         )
     ]
     if subtitle is not None:
-        beats.append(
-            Beat(
-                cues[1],
-                [subtitle],
-                lambda: [FadeIn(subtitle, shift=UP * kit.px(24))],
-                seconds=0.8,
-                name="subtitle",
-            )
-        )
+        beats.append(kit.rise_in(cues[1], subtitle, "subtitle"))
     if button is not None:
         beats.append(
             Beat(

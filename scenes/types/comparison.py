@@ -9,10 +9,10 @@ softly tinted card; all items share one text size so the columns look even.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Circle, FadeIn, GrowFromCenter, RoundedRectangle, VGroup, Write
+from manim import DOWN, UP, Circle, FadeIn, RoundedRectangle, VGroup
 
 from render.model import ComparisonScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, heading_beat, place
 from scenes.layout import common_size
 from scenes.registry import register
 
@@ -27,15 +27,7 @@ def build(kit: Kit) -> list[Beat]:
     if scene.title and scene.title.strip():
         heading = kit.heading(scene.title, "title")
         top = heading.get_bottom()[1] - kit.px(44)
-        beats.append(
-            Beat(
-                cues[0],
-                list(heading),
-                lambda: [(Write(heading[0]), 0.0, 1.0), (GrowFromCenter(heading[1]), 0.5, 1.0)],
-                seconds=min(1.6, 0.8 + 0.03 * len(scene.title)),
-                name="title",
-            )
-        )
+        beats.append(heading_beat(cues[0], heading, scene.title))
 
     stacked = frame.orientation == "portrait"
     gap = kit.px(40)

@@ -30,16 +30,9 @@ def build(kit: Kit) -> list[Beat]:
     if not job.image_file:
         raise SceneInputError(f"{kit.field('file')}: no picture file given for this image scene")
 
-    caption = None
-    if scene.caption and scene.caption.strip():
-        caption = kit.text(
-            scene.caption,
-            "caption",
-            "caption",
-            frame.content_width,
-            frame.content_height * 0.2,
-            align="center",
-        )
+    caption = kit.optional_text(
+        scene.caption, "caption", "caption", frame.content_width, frame.content_height * 0.2, align="center"
+    )
     room_h = frame.content_height - (caption.height + kit.px(36) if caption else 0)
     # fitted so that even fully zoomed the picture stays inside its box
     picture = kit.picture(
@@ -82,13 +75,5 @@ def build(kit: Kit) -> list[Beat]:
 
     beats = [Beat(cues[0], [picture], appear, seconds=FADE_SECONDS, name="picture", then=after_in)]
     if caption is not None:
-        beats.append(
-            Beat(
-                cues[1],
-                [caption],
-                lambda: [FadeIn(caption, shift=UP * kit.px(24))],
-                seconds=0.8,
-                name="caption",
-            )
-        )
+        beats.append(kit.rise_in(cues[1], caption, "caption"))
     return beats

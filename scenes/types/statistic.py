@@ -196,12 +196,6 @@ def build(kit: Kit) -> list[Beat]:
 
     beats = [
         Beat(cues[0], [final, bar, *words], count, seconds=COUNT_SECONDS, name="number"),
-        Beat(
-            cues[1],
-            [label],
-            lambda: [FadeIn(label, shift=UP * kit.px(24))],
-            seconds=0.8,
-            name="label",
-        ),
+        kit.rise_in(cues[1], label, "label"),
     ]
     return beats

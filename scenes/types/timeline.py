@@ -18,13 +18,12 @@ from manim import (
     FadeIn,
     GrowFromCenter,
     GrowFromEdge,
-    RoundedRectangle,
     VGroup,
     Write,
 )
 
 from render.model import TimelineScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, pill, place
 from scenes.errors import TextDoesNotFit
 from scenes.layout import common_size
 from scenes.registry import register
@@ -82,14 +81,7 @@ def build(kit: Kit) -> list[Beat]:
             kit.px(46),
             kit.min_text,
         )
-        line = RoundedRectangle(
-            width=frame.content_width,
-            height=thickness,
-            corner_radius=thickness / 2,
-            fill_color=brand.primary,
-            fill_opacity=0.35,
-            stroke_width=0,
-        )
+        line = pill(frame.content_width, thickness, brand.primary, opacity=0.35)
         place(line, left=frame.left, y=line_y)
         line_anim = lambda: GrowFromEdge(line, LEFT)  # noqa: E731
         for k, event in enumerate(events):
@@ -187,14 +179,7 @@ def build(kit: Kit) -> list[Beat]:
             y = row.get_bottom()[1] - gap
         first_y = rows[0][0].get_center()[1]
         last_y = rows[-1][0].get_center()[1]
-        line = RoundedRectangle(
-            width=thickness,
-            height=max(first_y - last_y, dot_r) + dot_r * 4,
-            corner_radius=thickness / 2,
-            fill_color=brand.primary,
-            fill_opacity=0.35,
-            stroke_width=0,
-        )
+        line = pill(thickness, max(first_y - last_y, dot_r) + dot_r * 4, brand.primary, opacity=0.35)
         place(line, x=line_x, top=first_y + dot_r * 2)
         line_anim = lambda: GrowFromEdge(line, UP)  # noqa: E731
         for row in rows:

@@ -5,7 +5,7 @@ cues: [title, subtitle]
 
 from __future__ import annotations
 
-from manim import DOWN, ORIGIN, UP, FadeIn, GrowFromCenter, VGroup, Write
+from manim import DOWN, ORIGIN, FadeIn, GrowFromCenter, VGroup, Write
 
 from render.model import TitleScene
 from scenes.base import Beat, Kit, place
@@ -24,16 +24,9 @@ def build(kit: Kit) -> list[Beat]:
         place(logo, left=frame.left, top=frame.top)
     top_room = (logo.height + kit.px(30)) if logo is not None else 0.0
 
-    subtitle = None
-    if scene.subtitle and scene.subtitle.strip():
-        subtitle = kit.text(
-            scene.subtitle,
-            "subtitle",
-            "subtitle",
-            width * 0.9,
-            frame.content_height * 0.22,
-            align="center",
-        )
+    subtitle = kit.optional_text(
+        scene.subtitle, "subtitle", "subtitle", width * 0.9, frame.content_height * 0.22, align="center"
+    )
     title_h = (
         frame.content_height
         - top_room
@@ -76,13 +69,5 @@ def build(kit: Kit) -> list[Beat]:
         )
     ]
     if subtitle is not None:
-        beats.append(
-            Beat(
-                cues[1],
-                [subtitle],
-                lambda: [FadeIn(subtitle, shift=UP * kit.px(24))],
-                seconds=0.8,
-                name="subtitle",
-            )
-        )
+        beats.append(kit.rise_in(cues[1], subtitle, "subtitle"))
     return beats
