@@ -168,3 +168,14 @@ def test_render_publish_uploads_once_and_rerun_changes_nothing(youtube: FakeYouT
     again = render_cli(*args, cwd=project)
     assert again.returncode == 0, again.stderr
     assert list(youtube.videos) == [video_id]
+
+
+def test_missing_espeak_is_an_environment_failure_naming_the_package(tmp_path: Path) -> None:
+    # a broken libespeak-ng found first on the library path: what a machine without espeak-ng looks like to pyttsx3
+    libs = tmp_path / "lib"
+    libs.mkdir()
+    (libs / "libespeak-ng.so.1").write_bytes(b"not a shared library")
+    run = render_cli("--check", str(EXAMPLES[0]), env={"LD_LIBRARY_PATH": str(libs)})
+    assert run.returncode == 1, run.stderr
+    assert "apt-get install espeak-ng" in run.stderr
+    assert "Traceback" not in run.stderr
