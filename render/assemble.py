@@ -130,6 +130,30 @@ def join_and_mux(clips: Sequence[Path], soundtrack: Path, out: Path, work: Path)
     )
 
 
+def moviepy_cut(clips: Sequence[Path], frame_counts: Sequence[int], fps: int, soundtrack: Path, out: Path,
+                crf: int, preset: str, threads: int) -> None:
+    """The whole cut through MoviePy: clips concatenated, soundtrack set, one encode of the picture.
+
+    The scene clips come in near-lossless (see `ASSEMBLERS`), so this encode is the one that counts.
+    """
+    from moviepy import VideoFileClip, concatenate_videoclips
+
+    opened = [VideoFileClip(str(path), audio=False) for path in clips]
+    try:
+        # exact lengths: a container's rounded duration would add or drop a frame at each join
+        parts = [clip.with_duration(count / fps) for clip, count in zip(opened, frame_counts, strict=True)]
+        cut = concatenate_videoclips(parts)
+        # the soundtrack file is muxed as it is (already AAC): no temporary audio file, no second encode
+        cut.write_videofile(
+            str(out), fps=fps, codec="libx264", preset=preset, threads=threads, audio=str(soundtrack),
+            audio_codec="copy", ffmpeg_params=["-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+            logger=None,
+        )
+    finally:
+        for clip in opened:
+            clip.close()
+
+
 def _concat_escape(path: Path) -> str:
     return str(path.resolve()).replace("'", "'\\''")
 

@@ -83,6 +83,9 @@ def _parse_size(text: str) -> int:
 @click.option("--check", is_flag=True, help="validate the scripts only; render nothing")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="scenes rendered in parallel (default: number of cores)")
+@click.option("--assembler", type=click.Choice(["copy", "moviepy"]), default="copy", show_default=True,
+              help="final cut: 'copy' joins final-quality scene clips without re-encoding; 'moviepy' "
+              "re-encodes near-lossless clips once through MoviePy (slower)")
 @click.option("--no-cache", is_flag=True, help="ignore the cache (render everything again)")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="cache folder (default: $RENDER_CACHE_DIR or the user cache folder)")
@@ -100,7 +103,8 @@ def _parse_size(text: str) -> int:
 @click.version_option(package_name="explainer-toolkit")
 def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool, jobs: int | None,
             no_cache: bool, cache_dir: Path | None, cache_info: bool, cache_prune: bool, keep: str,
-            list_voices: bool, schema: bool, publish: bool, quiet: bool, debug: bool, **publishing: Any) -> None:
+            list_voices: bool, schema: bool, publish: bool, assembler: str, quiet: bool, debug: bool,
+            **publishing: Any) -> None:
     """Render explainer videos from YAML scripts.
 
     \b
@@ -161,7 +165,8 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
 
         log = (lambda _line: None) if quiet else _stderr
         options = RenderOptions(out_dir=out_dir, preview=preview, jobs=jobs or os.cpu_count() or 1,
-                                cache_dir=cache_root, use_cache=not no_cache, log=log)
+                                cache_dir=cache_root, use_cache=not no_cache, log=log,
+                                assembler=assembler)
         for item in loaded:
             result = render_loaded(item, options)
             if quiet:

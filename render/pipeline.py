@@ -44,8 +44,26 @@ from render.timing import SceneTiming, all_phrases, scene_beats, time_scene
 NARRATION_VERSION = "2"  # bump when phrase synthesis/trimming changes
 MIX_VERSION = "1"
 PREVIEW = {"resolution": "480p", "fps": 15}
-FINAL_CRF = 18  # visually lossless for flat explainer graphics; the only encode the picture gets
+FINAL_CRF = 18  # visually lossless for flat explainer graphics
 FINAL_PRESET = "veryfast"
+INTERMEDIATE_CRF = 8  # scene clips that MoviePy re-encodes: near-lossless, so its encode is the one that counts
+
+
+@dataclass(frozen=True)
+class Assembler:
+    """How the final cut is made, and so at which quality the scene clips are encoded."""
+
+    name: str
+    scene_crf: int
+    description: str
+
+
+ASSEMBLERS = {
+    "copy": Assembler("copy", FINAL_CRF, "scene clips are encoded once at final quality and joined "
+                      "without re-encoding (fast; an unchanged scene costs nothing)"),
+    "moviepy": Assembler("moviepy", INTERMEDIATE_CRF, "MoviePy concatenates near-lossless scene clips and "
+                         "encodes the picture once at final quality (slower)"),
+}
 
 Log = Callable[[str], None]
 
@@ -58,6 +76,7 @@ class RenderOptions:
     cache_dir: Path | None = None
     use_cache: bool = True
     log: Log = print
+    assembler: str = "copy"
 
 
 @dataclass
@@ -151,7 +170,8 @@ def _keep(built: Path, cache: Cache) -> Path:
 # --- planning ----------------------------------------------------------------------------
 
 
-def plan_scenes(loaded: LoadedScript, video: Video, seconds: dict[str, float]) -> list[PlannedScene]:
+def plan_scenes(loaded: LoadedScript, video: Video, seconds: dict[str, float],
+                scene_crf: int = FINAL_CRF) -> list[PlannedScene]:
     from scenes import code_fingerprint
     from scenes.job import SceneJob
 
@@ -170,7 +190,7 @@ def plan_scenes(loaded: LoadedScript, video: Video, seconds: dict[str, float]) -
             index=i, field_path=f"scenes[{i}]", scene=scene, brand=loaded.brand,
             image_file=str(image) if image else None, width=width, height=height, fps=video.fps,
             frame_count=timing.frame_count, cues=timing.cues, enter=scene.transition, exit=following,
-            language=script.language, crf=FINAL_CRF, preset=FINAL_PRESET,
+            language=script.language, crf=scene_crf, preset=FINAL_PRESET,
         )
         inputs = [p for p in (image, loaded.brand.font_file, loaded.brand.logo) if p]
         key = digest("scene", job.model_dump(mode="json"), [file_sha256(Path(p)) for p in inputs],
@@ -336,7 +356,8 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     seconds = {text: wav_seconds(path) for text, path in wavs.items()}
     clock["speech"] = time.perf_counter() - tick
 
-    planned = plan_scenes(loaded, video, seconds)
+    assembler = ASSEMBLERS[options.assembler]
+    planned = plan_scenes(loaded, video, seconds, assembler.scene_crf)
     total_frames = sum(p.timing.frame_count for p in planned)
     duration = total_frames / video.fps
     placed: list[tuple[str, float, float]] = []  # (text, global start, seconds)
@@ -346,7 +367,7 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     music = (loaded.files["music.file"], script.music.volume) if script.music else None
     mix_key = digest("mix", MIX_VERSION, [(speech_keys[t], s) for t, s, _ in placed], duration,
                      (file_sha256(music[0]), music[1]) if music else None, versions()["moviepy"])
-    render_key = digest("render", [p.key for p in planned], mix_key, script.language,
+    render_key = digest("render", assembler.name, [p.key for p in planned], mix_key, script.language,
                         script.publish_settings.model_dump(mode="json"), loaded.raw.decode("utf-8", "replace"))
 
     lock = FileLock(str(out_root / f".{name}.lock"))
@@ -383,7 +404,11 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
                 "vtt": staging / f"{name}.{lang}.vtt",
                 "thumbnail": staging / f"{name}.thumbnail.png",
             }
-            assemble.join_and_mux(clips, soundtrack, outputs["video"], staging)
+            if assembler.name == "moviepy":
+                assemble.moviepy_cut(clips, [p.timing.frame_count for p in planned], video.fps, soundtrack,
+                                     outputs["video"], FINAL_CRF, FINAL_PRESET, max(1, options.jobs))
+            else:
+                assemble.join_and_mux(clips, soundtrack, outputs["video"], staging)
             cues = [Cue(start, start + secs, text) for text, start, secs in placed]
             outputs["srt"].write_text(to_srt(cues), encoding="utf-8")
             outputs["vtt"].write_text(to_vtt(cues, lang), encoding="utf-8")

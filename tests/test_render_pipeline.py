@@ -192,3 +192,24 @@ def test_vertical_video_keeps_text_inside(project: Path, tmp_path: Path) -> None
     ink = np.abs(frame.astype(int) - 255).max(axis=2) > 60
     assert ink.any()
     assert not ink[:, :4].any() and not ink[:, -4:].any()
+
+
+def test_moviepy_assembler_gives_the_same_timeline(project: Path, tmp_path: Path) -> None:
+    script = project / "scripts" / "mp.yaml"
+    script.write_text(
+        "title: MoviePy\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+        "scenes:\n  - {type: title, title: Un, narration: One two three four.}\n"
+        "  - {type: quote, text: Deux, narration: Five six seven eight., transition: slide}\n", encoding="utf-8")
+    result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=2, cache_dir=tmp_path / "c",
+                                                              log=lambda _: None, assembler="moviepy"))
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    frames = sum(s["frames"] for s in manifest["scenes"])
+    counted = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+         "stream=nb_read_frames", "-of", "csv=p=0", str(result.video)], capture_output=True, text=True, check=True)
+    assert int(counted.stdout.strip()) == frames  # no frame repeated or dropped at the join
+    info = ffprobe(result.video)
+    assert {s["codec_name"] for s in info["streams"]} == {"h264", "aac"}
+    assert abs(float(info["format"]["duration"]) - manifest["duration"]) < 0.2
+    atoms = top_atoms(result.video)
+    assert atoms.index("moov") < atoms.index("mdat")
