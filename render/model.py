@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     field_validator,
     model_validator,
 )
@@ -40,6 +41,7 @@ def _colour(value: str) -> str:
 
 Colour = Annotated[str, Field(json_schema_extra={"pattern": HEX_COLOUR.pattern})]
 NonEmptyText = Annotated[str, Field(min_length=1)]
+Affix = Annotated[str, StringConstraints(strip_whitespace=False)]
 Narration = str | list[NonEmptyText]
 
 
@@ -157,8 +159,9 @@ class BulletsScene(SceneBase):
 class StatisticScene(SceneBase):
     type: Literal["statistic"]
     value: float
-    prefix: str | None = None
-    suffix: str | None = None
+    # spaces are meaningful here ("€ " vs "€"): not stripped
+    prefix: Affix | None = None
+    suffix: Affix | None = None
     label: NonEmptyText
 
     @field_validator("value", mode="before")

@@ -7,6 +7,7 @@ seconds and lays phrases, scenes and element cues on a frame-exact timeline.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ TAIL = 1.0  # after the last word: let it land, then the exit transition
 FIRST_CUE = 0.3
 AFTER_TITLE = 1.2  # an element without its own beat follows the previous one after this
 MIN_SHOW = 1.8  # the last element stays at least this long on screen
+READING_WORDS_PER_SECOND = 3.5  # a viewer reading the screen (about 210 words a minute)
 
 
 @dataclass
@@ -58,6 +60,23 @@ def cue_count(scene: object) -> int:
     if isinstance(scene, TimelineScene):
         return 1 + len(scene.events)
     return 3 if getattr(scene, "type", "") in {"comparison", "closing"} else 2
+
+
+def on_screen_words(scene: object) -> int:
+    """How many words a viewer reads in this scene (titles, items, labels...)."""
+    texts: list[str] = []
+    for name in ("title", "subtitle", "label", "text", "author", "caption", "url", "prefix", "suffix"):
+        value = getattr(scene, name, None)
+        if isinstance(value, str):
+            texts.append(value)
+    if isinstance(scene, BulletsScene):
+        texts += [item.text for item in scene.bullet_items()]
+    if isinstance(scene, TimelineScene):
+        texts += [f"{event.date} {event.text}" for event in scene.events]
+    if isinstance(scene, ComparisonScene):
+        for column in (scene.left, scene.right):
+            texts += [column.heading, *column.items]
+    return sum(len(re.findall(r"\w+", text)) for text in texts)
 
 
 def scene_beats(scene: object) -> list[Beat]:
@@ -136,7 +155,9 @@ def time_scene(scene: object, beats: list[Beat], seconds: dict[str, float], fps:
         assert cue is not None
         resolved.append(round(max(cue, resolved[-1] if resolved else 0.0), 4))
 
-    length = max(speech_end + TAIL, resolved[-1] + MIN_SHOW, minimum or 0.0, 2.0)
+    # a text-heavy scene with little narration stays long enough to be read
+    reading = resolved[0] + on_screen_words(scene) / READING_WORDS_PER_SECOND + TAIL
+    length = max(speech_end + TAIL, resolved[-1] + MIN_SHOW, reading, minimum or 0.0, 2.0)
     return SceneTiming(frame_count=math.ceil(length * fps - 1e-6), cues=resolved, phrases=phrases)
 
 

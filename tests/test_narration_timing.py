@@ -146,3 +146,15 @@ def test_wrap_balances_two_lines() -> None:
     assert len(lines) == 2
     assert all(len(line) <= 42 for line in lines)
     assert abs(len(lines[0]) - len(lines[1])) < 12
+
+
+def test_text_heavy_scene_stays_long_enough_to_read() -> None:
+    from render.model import QuoteScene
+    from render.timing import READING_WORDS_PER_SECOND
+
+    words = " ".join(["mot"] * 42)
+    scene = QuoteScene(type="quote", text=words, narration="Court.")
+    timing = time_scene(scene, scene_beats(scene), {"Court.": 0.8}, 25, None)
+    assert timing.frame_count / 25 >= 42 / READING_WORDS_PER_SECOND
+    short = QuoteScene(type="quote", text="Deux mots", narration="Court.")
+    assert time_scene(short, scene_beats(short), {"Court.": 0.8}, 25, None).frame_count / 25 < 4

@@ -270,6 +270,8 @@ def test_statistic_affixes_get_language_spacing():
     assert with_affixes("+", "12", "%", "en") == "+12%"
     assert with_affixes("$", "5", "M", "en") == "$5M"
     assert with_affixes("", "12", "clients", "en") == "12 clients"
+    assert with_affixes("€ ", "-3,75", "", "fr") == "€\u00a0-3,75"  # a space the script wrote is kept
+    assert with_affixes("", "5", " pts", "en") == "5 pts"
 
 
 def test_wrap_keeps_french_punctuation_with_its_word():

@@ -77,15 +77,18 @@ def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
     English joins symbols ("+12%", "$5", "3.5M") and spaces whole words ("12 clients").
     """
     french = language.lower().startswith("fr")
+    # a space the script wrote at the junction ("€ ", " %") is kept, as a no-break space
+    spaced_prefix, spaced_suffix = prefix[-1:].isspace(), suffix[:1].isspace()
+    prefix, suffix = prefix.strip(), suffix.strip()
     if prefix:
         last = prefix.split(" ")[-1]
-        if last[-1:].isalpha() and (len(last) > 1 or french):
+        if spaced_prefix or (last[-1:].isalpha() and (len(last) > 1 or french)):
             prefix += " " if not french else NBSP
     if suffix:
         first = suffix.split(" ")[0]
         if french and (first[0] in "%€$£¥‰" or first[0].isalpha()):
             suffix = NNBSP + suffix
-        elif first[0].isalpha() and len(first) > 1:
+        elif spaced_suffix or (first[0].isalpha() and len(first) > 1):
             suffix = (NBSP if french else " ") + suffix
     return prefix + number + suffix
 
@@ -101,9 +104,9 @@ def build(kit: Kit) -> list[Beat]:
     # ("+", "€", "%", "M€") stay attached to the counting number
     word_prefix, word_suffix = "", ""
     if is_wordy(prefix):
-        word_prefix, prefix = prefix, ""
+        word_prefix, prefix = prefix.strip(), ""
     if is_wordy(suffix):
-        word_suffix, suffix = suffix, ""
+        word_suffix, suffix = suffix.strip(), ""
 
     def shown(value: float) -> str:
         return with_affixes(
