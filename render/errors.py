@@ -26,6 +26,18 @@ class ToolkitError(Exception):
         """The lines to show the user (without the 'ERROR' prefix)."""
         return [self.message] + ([f"hint: {self.hint}"] if self.hint else [])
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # errors cross from render workers to the parent by pickling; subclasses take other
+        # constructor arguments, so rebuild from the instance's state, not by calling __init__
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ToolkitError], args: tuple[object, ...], state: dict[str, object]) -> ToolkitError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class InputError(ToolkitError):
     """The user's input is wrong (script, file, option): exit code 2."""

@@ -11,6 +11,7 @@ import ctypes
 import functools
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -370,7 +371,10 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     render_key = digest("render", assembler.name, [p.key for p in planned], mix_key, script.language,
                         script.publish_settings.model_dump(mode="json"), loaded.raw.decode("utf-8", "replace"))
 
-    lock = FileLock(str(out_root / f".{name}.lock"))
+    # the lock lives with the cache, so a render stopped by bad input leaves nothing in the output folder
+    lock_file = cache.root / "locks" / f"{digest(str(out_root.resolve()), name)[:24]}.lock"
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_file))
     try:
         lock.acquire(timeout=0.1)
     except Timeout:
@@ -388,7 +392,10 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         # the soundtrack only needs the plan: mix it while the workers render the scenes
         soundtrack_job = Background(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
                                     duration, music, clock)
-        clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
+        try:
+            clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
+        except InputError as error:
+            raise locate(error, loaded) from None
         clock["scenes"] = time.perf_counter() - tick
         soundtrack = soundtrack_job.result()
 
@@ -449,10 +456,17 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
 
 
 def _prepare_output_folder(out_root: Path) -> None:
-    """Create the output folder, or say plainly why it cannot be written."""
+    """Say plainly, before any work, why the output folder cannot be written.
+
+    Nothing is created here: a render that fails on bad input leaves no folder behind.
+    """
+    existing = out_root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
     try:
-        out_root.mkdir(parents=True, exist_ok=True)
-        probe = out_root / f".write-test-{os.getpid()}"
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        probe = existing / f".write-test-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as error:
@@ -463,8 +477,25 @@ def _prepare_output_folder(out_root: Path) -> None:
         ) from None
 
 
+_FIELD_PATH = re.compile(r"^((?:[A-Za-z_]+|\[\d+\])(?:\.[A-Za-z_]+|\[\d+\])*): ")
+
+
+def locate(error: InputError, loaded: LoadedScript) -> InputError:
+    """Give a scene's error (`scenes[2].title: ...`) the script's file:line:col."""
+    match = _FIELD_PATH.match(error.message)
+    if match is None:
+        return error
+    path: list[str | int] = []
+    for name, index in re.findall(r"([A-Za-z_]+)|\[(\d+)\]", match.group(1)):
+        path.append(int(index) if index else name)
+    where = loaded.document.where(tuple(path))
+    return InputError(f"{where} {error.message}", error.hint)
+
+
 def _remove_stale_staging(out_root: Path, name: str) -> None:
     """Staging folders left by a render that was killed (we hold the lock: none is live)."""
+    if not out_root.is_dir():
+        return
     for leftover in out_root.glob(f".{name}.staging-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 

@@ -179,3 +179,29 @@ def test_missing_espeak_is_an_environment_failure_naming_the_package(tmp_path: P
     assert run.returncode == 1, run.stderr
     assert "apt-get install espeak-ng" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_errors_cross_process_boundaries_intact() -> None:
+    import pickle
+
+    from render.errors import ScriptError
+    from scenes.errors import TextDoesNotFit
+
+    for error in (TextDoesNotFit("scenes[1].title", "too long"), ScriptError(["a.yaml:1:1 x: y"])):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and copy.lines() == error.lines() and copy.exit_code == error.exit_code
+
+
+@pytest.mark.render
+def test_text_that_cannot_fit_is_bad_input_located_in_the_script(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    script = project / "scripts" / "long.yaml"
+    title = " ".join(["Anticonstitutionnellement"] * 80)
+    script.write_text(f"title: x\nvoice: {{engine: silent}}\nvideo: {{resolution: 480p, fps: 10}}\nscenes:\n"
+                      f"  - type: title\n    title: {title}\n    duration: 2\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = render_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), str(script), cwd=project)
+    assert run.returncode == 2
+    assert "scripts/long.yaml:6:12 scenes[0].title: text too long to fit on screen" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not out.exists()
