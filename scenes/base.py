@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -261,6 +262,39 @@ def heading_beat(cue: float, heading: VGroup, title: str) -> Beat:
     )
 
 
+def read_bitmap(file: Path, where: str) -> Any:
+    """A PNG/JPEG as an RGBA PIL image; unreadable files are the script's problem."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as opened:
+            return opened.convert("RGBA")
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
+        raise SceneInputError(f"{where}: cannot read image {file.name}: {error}") from error
+
+
+def rasterize_svg(file: Path, max_width_px: float, max_height_px: float, where: str) -> Any:
+    """An SVG drawn by cairosvg at the size it will be shown (no external files are fetched)."""
+    import io
+
+    import cairosvg
+    from PIL import Image
+
+    def draw(**size: int) -> Any:
+        png = cairosvg.svg2png(url=str(file), unsafe=False, **size)
+        return Image.open(io.BytesIO(png)).convert("RGBA")
+
+    try:
+        image = draw(output_width=max(1, round(max_width_px)))
+        if image.height > max_height_px:
+            image = draw(output_height=max(1, round(max_height_px)))
+    except Exception as error:  # cairosvg raises many kinds of errors for broken files
+        raise SceneInputError(f"{where}: cannot draw the SVG {file.name}: {error}") from error
+    if image.getbbox() is None:
+        raise SceneInputError(f"{where}: the SVG {file.name} has nothing to draw")
+    return image
+
+
 class Kit:
     """What a scene type builds with: the job, frame geometry, brand, and text/icon/logo helpers."""
 
@@ -366,33 +400,21 @@ class Kit:
         `field` names the file's field in messages: relative to the scene, or the whole
         path when `top_level` (the brand's logo).
         """
-        from pathlib import Path
-
         where = field if top_level else self.field(field)
         file = Path(path)
         if not file.is_file():
             raise SceneInputError(f"{where}: file not found: {file}")
+        pixels_per_unit = self.job.height / self.frame.height
         if file.suffix.lower() == ".svg":
-            try:
-                mob: Mobject = SVGMobject(str(file))
-            except Exception as error:  # svgelements raises various errors
-                raise SceneInputError(f"{where}: cannot read SVG {file.name}: {error}") from error
-            if mob.width <= 0 or mob.height <= 0:
-                raise SceneInputError(f"{where}: the SVG {file.name} has nothing to draw")
-            mob.scale_to_fit_width(max_width)
-            if mob.height > max_height:
-                mob.scale_to_fit_height(max_height)
-            return lighten(mob)
-        from PIL import Image, UnidentifiedImageError
+            # drawn by a full SVG renderer (gradients, opacity, text), not Manim's path importer
+            image = rasterize_svg(file, max_width * pixels_per_unit * oversample,
+                                  max_height * pixels_per_unit * oversample, where)
+        else:
+            image = read_bitmap(file, where)
+        from PIL import Image
 
-        try:
-            with Image.open(file) as opened:
-                image = opened.convert("RGBA")
-        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
-            raise SceneInputError(f"{where}: cannot read image {file.name}: {error}") from error
         w, h = image.size
         scale = min(max_width / w, max_height / h)  # units per source pixel
-        pixels_per_unit = self.job.height / self.frame.height
         target = (
             max(1, round(w * scale * pixels_per_unit * oversample)),
             max(1, round(h * scale * pixels_per_unit * oversample)),

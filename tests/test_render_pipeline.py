@@ -213,3 +213,22 @@ def test_moviepy_assembler_gives_the_same_timeline(project: Path, tmp_path: Path
     assert abs(float(info["format"]["duration"]) - manifest["duration"]) < 0.2
     atoms = top_atoms(result.video)
     assert atoms.index("moov") < atoms.index("mdat")
+
+
+def test_svg_pictures_keep_gradients_text_and_opacity(project: Path, tmp_path: Path) -> None:
+    svg = project / "assets" / "images" / "gradient.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 150" width="300" height="150">'
+        '<defs><linearGradient id="g" x1="0" x2="1"><stop offset="0" stop-color="#ff0000"/>'
+        '<stop offset="1" stop-color="#0000ff"/></linearGradient></defs>'
+        '<rect width="300" height="150" fill="url(#g)"/><text x="20" y="80" font-size="40" fill="#fff">Oui</text>'
+        "</svg>", encoding="utf-8")
+    script = project / "scripts" / "svg.yaml"
+    script.write_text("title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+                      "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n", encoding="utf-8")
+    result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=1, cache_dir=tmp_path / "c",
+                                                              log=lambda _: None))
+    frame = frame_at(result.video, 2.0)
+    assert colour_share(frame, "#F0000F", 40) > 0.005  # the red end of the gradient (Manim's importer drew black)
+    assert colour_share(frame, "#0F00F0", 40) > 0.005  # the blue end
+    assert colour_share(frame, "#000000", 30) < 0.01
