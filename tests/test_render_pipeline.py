@@ -225,7 +225,8 @@ def test_svg_pictures_keep_gradients_text_and_opacity(project: Path, tmp_path: P
         "</svg>", encoding="utf-8")
     script = project / "scripts" / "svg.yaml"
     script.write_text("title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
-                      "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n", encoding="utf-8")
+                      "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n",
+                      encoding="utf-8")
     result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=1, cache_dir=tmp_path / "c",
                                                               log=lambda _: None))
     frame = frame_at(result.video, 2.0)
