@@ -136,7 +136,10 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
         profile = profile or DEFAULT_PROFILE
         path = profile_token_path(profile)
         account = f"profile:{profile}"
-        missing_hint = login_hint(profile).replace(" again", "")
+        missing_hint = (
+            login_hint(profile).replace("` to log in again", " --client-secrets FILE` to log in")
+            + " (FILE: your OAuth client's JSON; see docs/publishing.md)"
+        )
     if not path.is_file():
         what = (
             f"token file {path}"
