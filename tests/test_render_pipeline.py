@@ -12,7 +12,7 @@ import pytest
 import srt
 
 from render.loader import load_script
-from render.pipeline import RenderOptions, render_loaded
+from render.pipeline import RenderOptions, RenderResult, render_loaded
 from tests.helpers import (
     audio_samples,
     colour_share,
@@ -178,14 +178,20 @@ def test_cli_bad_script_exits_2_and_writes_nothing(project: Path, tmp_path: Path
     assert not out.exists()
 
 
+def render_text(project: Path, out: Path, name: str, text: str, **options: object) -> RenderResult:
+    """Write `text` as scripts/<name>.yaml in the project and render it quietly into `out`."""
+    script = project / "scripts" / f"{name}.yaml"
+    script.write_text(text, encoding="utf-8")
+    settings = {"out_dir": out, "jobs": 1, "cache_dir": out / "cache", "log": lambda _: None, **options}
+    return render_loaded(load_script(script), RenderOptions(**settings))  # type: ignore[arg-type]
+
+
 def test_vertical_video_keeps_text_inside(project: Path, tmp_path: Path) -> None:
-    script = project / "scripts" / "vertical.yaml"
-    script.write_text(
+    result = render_text(
+        project, tmp_path, "vertical",
         "title: Vertical\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10, aspect: '9:16'}\n"
         "scenes:\n  - type: title\n    title: Un titre assez long pour devoir passer à la ligne sur un écran vertical\n"
-        "    duration: 2\n", encoding="utf-8")
-    result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=1, cache_dir=tmp_path / "c",
-                                                              log=lambda _: None))
+        "    duration: 2\n")
     info = stream(ffprobe(result.video), "video")
     assert (info["width"], info["height"]) == (480, 854)
     frame = frame_at(result.video, 1.8)
@@ -195,13 +201,12 @@ def test_vertical_video_keeps_text_inside(project: Path, tmp_path: Path) -> None
 
 
 def test_moviepy_assembler_gives_the_same_timeline(project: Path, tmp_path: Path) -> None:
-    script = project / "scripts" / "mp.yaml"
-    script.write_text(
+    result = render_text(
+        project, tmp_path, "mp",
         "title: MoviePy\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
         "scenes:\n  - {type: title, title: Un, narration: One two three four.}\n"
-        "  - {type: quote, text: Deux, narration: Five six seven eight., transition: slide}\n", encoding="utf-8")
-    result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=2, cache_dir=tmp_path / "c",
-                                                              log=lambda _: None, assembler="moviepy"))
+        "  - {type: quote, text: Deux, narration: Five six seven eight., transition: slide}\n",
+        jobs=2, assembler="moviepy")
     manifest = json.loads((result.folder / "manifest.json").read_text())
     frames = sum(s["frames"] for s in manifest["scenes"])
     counted = subprocess.run(
@@ -223,12 +228,9 @@ def test_svg_pictures_keep_gradients_text_and_opacity(project: Path, tmp_path: P
         '<stop offset="1" stop-color="#0000ff"/></linearGradient></defs>'
         '<rect width="300" height="150" fill="url(#g)"/><text x="20" y="80" font-size="40" fill="#fff">Oui</text>'
         "</svg>", encoding="utf-8")
-    script = project / "scripts" / "svg.yaml"
-    script.write_text("title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
-                      "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n",
-                      encoding="utf-8")
-    result = render_loaded(load_script(script), RenderOptions(out_dir=tmp_path, jobs=1, cache_dir=tmp_path / "c",
-                                                              log=lambda _: None))
+    result = render_text(project, tmp_path, "svg",
+                         "title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+                         "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n")
     frame = frame_at(result.video, 2.0)
     assert colour_share(frame, "#F0000F", 40) > 0.005  # the red end of the gradient (Manim's importer drew black)
     assert colour_share(frame, "#0F00F0", 40) > 0.005  # the blue end
