@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import json
 import multiprocessing
 import os
 import re
@@ -399,52 +400,8 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         clock["scenes"] = time.perf_counter() - tick
         soundtrack = soundtrack_job.result()
 
-        staging = out_root / f".{name}.staging-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        try:
-            tick = time.perf_counter()
-            lang = script.language
-            outputs = {
-                "video": staging / f"{name}.mp4",
-                "srt": staging / f"{name}.{lang}.srt",
-                "vtt": staging / f"{name}.{lang}.vtt",
-                "thumbnail": staging / f"{name}.thumbnail.png",
-            }
-            if assembler.name == "moviepy":
-                assemble.moviepy_cut(clips, [p.timing.frame_count for p in planned], video.fps, soundtrack,
-                                     outputs["video"], FINAL_CRF, FINAL_PRESET, max(1, options.jobs))
-            else:
-                assemble.join_and_mux(clips, soundtrack, outputs["video"], staging)
-            cues = [Cue(start, start + secs, text) for text, start, secs in placed]
-            outputs["srt"].write_text(to_srt(cues), encoding="utf-8")
-            outputs["vtt"].write_text(to_vtt(cues, lang), encoding="utf-8")
-            scene_k, at = _thumbnail_time(planned)
-            assemble.extract_frame(clips[scene_k], at, outputs["thumbnail"])
-            clock["assembly"] = time.perf_counter() - tick
-            clock["total"] = time.perf_counter() - started
-
-            manifest = _manifest(loaded, video, voice, planned, placed, outputs, render_key, duration,
-                                 scene_seconds, clock, options.preview)
-            manifest_file = staging / "manifest.json"
-            import json
-
-            manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-            # publish: every file atomically, the manifest last (it vouches for the others)
-            folder.mkdir(parents=True, exist_ok=True)
-            for path in outputs.values():
-                atomic_move(path, folder / path.name)
-            atomic_move(manifest_file, folder / "manifest.json")
-        except OSError as error:
-            if error.errno == 28:
-                raise EnvironmentProblem(f"the disk is full while writing {folder}",
-                                         hint="free some space or pass --out on another disk") from None
-            raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            if not cache.enabled:  # --no-cache: nothing of this run is kept but the outputs
-                for path in [*clips, soundtrack, *wavs.values()]:
-                    path.unlink(missing_ok=True)
+        _write_outputs(loaded, options, video, voice, assembler, planned, placed, clips, soundtrack, wavs, cache,
+                       render_key, duration, scene_seconds, clock, started)
         rendered = len(scene_seconds)
         log(f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
             f"{video.fps} fps; {rendered} scene(s) rendered, {len(planned) - rendered} cached) "
@@ -453,6 +410,59 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
                             len(planned) - rendered, clock, folder / "manifest.json")
     finally:
         lock.release()
+
+
+def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, voice: VoiceChoice,
+                   assembler: Assembler, planned: list[PlannedScene], placed: list[tuple[str, float, float]],
+                   clips: list[Path], soundtrack: Path, wavs: dict[str, Path], cache: Cache, render_key: str,
+                   duration: float, scene_seconds: dict[int, float], clock: dict[str, float], started: float) -> None:
+    """Assemble the final cut, captions, thumbnail and manifest in a staging folder, then move
+    each into `OUT/<name>/` atomically, the manifest last (it vouches for the others)."""
+    name, lang = loaded.name, loaded.script.language
+    out_root = options.out_dir
+    folder = out_root / name
+    staging = out_root / f".{name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        tick = time.perf_counter()
+        outputs = {
+            "video": staging / f"{name}.mp4",
+            "srt": staging / f"{name}.{lang}.srt",
+            "vtt": staging / f"{name}.{lang}.vtt",
+            "thumbnail": staging / f"{name}.thumbnail.png",
+        }
+        if assembler.name == "moviepy":
+            assemble.moviepy_cut(clips, [p.timing.frame_count for p in planned], video.fps, soundtrack,
+                                 outputs["video"], FINAL_CRF, FINAL_PRESET, max(1, options.jobs))
+        else:
+            assemble.join_and_mux(clips, soundtrack, outputs["video"], staging)
+        cues = [Cue(start, start + secs, text) for text, start, secs in placed]
+        outputs["srt"].write_text(to_srt(cues), encoding="utf-8")
+        outputs["vtt"].write_text(to_vtt(cues, lang), encoding="utf-8")
+        scene_k, at = _thumbnail_time(planned)
+        assemble.extract_frame(clips[scene_k], at, outputs["thumbnail"])
+        clock["assembly"] = time.perf_counter() - tick
+        clock["total"] = time.perf_counter() - started
+
+        manifest = _manifest(loaded, video, voice, planned, placed, outputs, render_key, duration,
+                             scene_seconds, clock, options.preview)
+        manifest_file = staging / "manifest.json"
+        manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in outputs.values():
+            atomic_move(path, folder / path.name)
+        atomic_move(manifest_file, folder / "manifest.json")
+    except OSError as error:
+        if error.errno == 28:
+            raise EnvironmentProblem(f"the disk is full while writing {folder}",
+                                     hint="free some space or pass --out on another disk") from None
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not cache.enabled:  # --no-cache: nothing of this run is kept but the outputs
+            for path in [*clips, soundtrack, *wavs.values()]:
+                path.unlink(missing_ok=True)
 
 
 def _prepare_output_folder(out_root: Path) -> None:
@@ -502,8 +512,6 @@ def _remove_stale_staging(out_root: Path, name: str) -> None:
 
 def _up_to_date(folder: Path, name: str, render_key: str) -> float | None:
     """The video's duration if the folder holds intact outputs of exactly this render."""
-    import json
-
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("render_key") != render_key:
