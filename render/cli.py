@@ -163,12 +163,19 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
 
         from render.pipeline import RenderOptions, render_loaded
 
-        log = (lambda _line: None) if quiet else _stderr
+        display = TerminalProgress() if sys.stderr.isatty() and not quiet else None
+        log = (lambda _line: None) if quiet else (display.log if display else _stderr)
         options = RenderOptions(out_dir=out_dir, preview=preview, jobs=jobs or os.cpu_count() or 1,
                                 cache_dir=cache_root, use_cache=not no_cache, log=log,
                                 assembler=assembler)
         for item in loaded:
-            result = render_loaded(item, options)
+            if display:
+                options.progress = display.scenes(item.name)
+            try:
+                result = render_loaded(item, options)
+            finally:
+                if display:
+                    display.stop()
             if quiet:
                 click.echo(str(result.video))
             if publish:
@@ -184,6 +191,38 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+class TerminalProgress:
+    """A progress bar for the scenes on a terminal (rich); log lines print above it."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True, highlight=False)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("scenes"), TimeElapsedColumn(), console=self.console, transient=True)
+
+    def log(self, line: str) -> None:
+        self.console.print(line, markup=False)
+
+    def scenes(self, name: str):  # type: ignore[no-untyped-def]
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                self.bar.start()
+                task = self.bar.add_task(name, total=total)
+            self.bar.update(task, completed=done)
+
+        return update
+
+    def stop(self) -> None:
+        self.bar.stop()
+        for task in list(self.bar.task_ids):
+            self.bar.remove_task(task)
 
 
 def _print_voices(languages: list[str]) -> None:

@@ -79,6 +79,7 @@ class RenderOptions:
     use_cache: bool = True
     log: Log = print
     assembler: str = "copy"
+    progress: Callable[[int, int], None] | None = None  # (scenes rendered, scenes to render)
 
 
 @dataclass
@@ -226,7 +227,8 @@ def _render_in_worker(job_json: str, target: str) -> float:
 
 
 def render_scenes(
-    planned: list[PlannedScene], cache: Cache, jobs: int, log: Log
+    planned: list[PlannedScene], cache: Cache, jobs: int, log: Log,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Path], dict[int, float]]:
     """Every scene's clip, from the cache or rendered now, longest first, in parallel."""
     clips: dict[int, Path] = {}
@@ -241,6 +243,8 @@ def render_scenes(
     if todo:
         workers = max(1, min(jobs, len(todo)))
         log(f"  scenes: {len(planned) - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
+        if progress:
+            progress(0, len(todo))
         todo.sort(key=lambda p: -p.timing.frame_count)
         import scenes
 
@@ -262,6 +266,8 @@ def render_scenes(
                     clips[item.job.index] = cache.put("scene", item.key, ".mp4", target) if cache.enabled else target
                     log(f"  scene {item.job.index + 1}/{len(planned)} ({item.job.scene.type}) "
                         f"rendered in {seconds[item.job.index]:.1f} s")
+                    if progress:
+                        progress(len(seconds), len(todo))
         except BaseException:
             _stop_pool(pool)
             for _, target in futures.values():
@@ -394,7 +400,7 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         soundtrack_job = Background(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
                                     duration, music, clock)
         try:
-            clips, scene_seconds = render_scenes(planned, cache, options.jobs, log)
+            clips, scene_seconds = render_scenes(planned, cache, options.jobs, log, options.progress)
         except InputError as error:
             raise locate(error, loaded) from None
         clock["scenes"] = time.perf_counter() - tick
