@@ -452,7 +452,7 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
         clock["total"] = time.perf_counter() - started
 
         manifest = _manifest(loaded, video, voice, planned, placed, outputs, render_key, duration,
-                             scene_seconds, clock, options.preview)
+                             scene_seconds, clock, options.preview, clips)
         manifest_file = staging / "manifest.json"
         manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         folder.mkdir(parents=True, exist_ok=True)
@@ -538,7 +538,8 @@ def _entry(path: Path, final_name: str | None = None, **extra: Any) -> dict[str,
 
 def _manifest(loaded: LoadedScript, video: Video, voice: VoiceChoice, planned: list[PlannedScene],
               placed: list[tuple[str, float, float]], outputs: dict[str, Path], render_key: str, duration: float,
-              scene_seconds: dict[int, float], clock: dict[str, float], preview: bool) -> dict[str, Any]:
+              scene_seconds: dict[int, float], clock: dict[str, float], preview: bool,
+              clips: list[Path]) -> dict[str, Any]:
     script = loaded.script
     publish = script.publish_settings.model_dump(mode="json")
     publish["title"] = publish["title"] or script.title[:100]
@@ -568,13 +569,14 @@ def _manifest(loaded: LoadedScript, video: Video, voice: VoiceChoice, planned: l
         "scenes": [
             {
                 "index": p.job.index, "type": p.job.scene.type, "key": p.key,
+                "clip_sha256": file_sha256(clip),
                 "start": round(p.start_frame / video.fps, 4), "frames": p.timing.frame_count,
                 "duration": round(p.job.duration, 4), "cues": p.timing.cues,
                 "rendered_seconds": round(scene_seconds[p.job.index], 2) if p.job.index in scene_seconds else None,
                 "phrases": [{"text": ph.text, "start": round(p.start_frame / video.fps + ph.start, 4),
                              "seconds": round(ph.seconds, 4)} for ph in p.timing.phrases],
             }
-            for p in planned
+            for p, clip in zip(planned, clips, strict=True)
         ],
         "timings": {k: round(v, 3) for k, v in clock.items()},
         "versions": versions(),
