@@ -205,3 +205,20 @@ def test_text_that_cannot_fit_is_bad_input_located_in_the_script(tmp_path: Path)
     assert "scripts/long.yaml:6:12 scenes[0].title: text too long to fit on screen" in run.stderr
     assert "Traceback" not in run.stderr
     assert not out.exists()
+
+
+def test_the_readme_example_script_is_valid(tmp_path: Path) -> None:
+    import re
+
+    from render.loader import load_script
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", readme, re.S)
+    assert example is not None
+    script = REPO / "scripts" / f".readme-example-{os.getpid()}.yaml"  # beside the examples: same relative paths
+    try:
+        script.write_text(example.group(1), encoding="utf-8")
+        loaded = load_script(script)
+    finally:
+        script.unlink(missing_ok=True)
+    assert [scene.type for scene in loaded.script.scenes] == ["title", "bullets"]
