@@ -429,7 +429,9 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
     folder = out_root / name
     staging = out_root / f".{name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    created_root = not out_root.exists()
     staging.mkdir(parents=True)
+    written = False
     try:
         tick = time.perf_counter()
         outputs = {
@@ -459,6 +461,7 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
         for path in outputs.values():
             atomic_move(path, folder / path.name)
         atomic_move(manifest_file, folder / "manifest.json")
+        written = True
     except OSError as error:
         if error.errno == 28:
             raise EnvironmentProblem(f"the disk is full while writing {folder}",
@@ -466,6 +469,11 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if created_root and not written:  # leave no empty folder behind a failed first render
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+            with contextlib.suppress(OSError):
+                out_root.rmdir()
         if not cache.enabled:  # --no-cache: nothing of this run is kept but the outputs
             for path in [*clips, soundtrack, *wavs.values()]:
                 path.unlink(missing_ok=True)

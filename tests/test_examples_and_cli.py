@@ -222,3 +222,32 @@ def test_the_readme_example_script_is_valid(tmp_path: Path) -> None:
     finally:
         script.unlink(missing_ok=True)
     assert [scene.type for scene in loaded.script.scenes] == ["title", "bullets"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 200 KB file system (tmpfs), where this machine lets us mount one (root)."""
+    mountpoint = tmp_path / "tiny"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mountpoint)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+@pytest.mark.render
+def test_full_disk_is_a_clear_failure_and_leaves_nothing(tiny_disk: Path, tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    script = project / "scripts" / "plein.yaml"
+    script.write_text("title: Plein\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+                      "scenes:\n  - {type: image, file: ../assets/images/campagne.jpg, duration: 30}\n")
+    out = tiny_disk / "out"
+    run = render_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), str(script), cwd=project)
+    assert run.returncode == 1, run.stderr
+    assert "the disk is full" in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
+    assert list(tiny_disk.iterdir()) == []
