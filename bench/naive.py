@@ -42,8 +42,12 @@ def main(script_path: str, out: str) -> None:
         layers = voice
         if loaded.script.music:
             music = AudioFileClip(str(loaded.files["music.file"]))
-            layers = [music.with_effects([afx.AudioLoop(duration=final.duration),
-                                          afx.MultiplyVolume(loaded.script.music.volume)]), *voice]
+            layers = [
+                music.with_effects(
+                    [afx.AudioLoop(duration=final.duration), afx.MultiplyVolume(loaded.script.music.volume)]
+                ),
+                *voice,
+            ]
         final = final.with_audio(CompositeAudioClip(layers).with_duration(final.duration))
         final.write_videofile(out, fps=video.fps, logger=None)
 

@@ -151,8 +151,8 @@ def main() -> None:
         "last_render_profile_seconds": cold_profile,
         "last_render_scene_seconds": scenes,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                   f"{round(psutil.virtual_memory().total / 2**30)} GiB, {_cpu_model()}, "
-                   f"Python {platform.python_version()}",
+        f"{round(psutil.virtual_memory().total / 2**30)} GiB, {_cpu_model()}, "
+        f"Python {platform.python_version()}",
     }
     print(json.dumps(report, ensure_ascii=False))
 

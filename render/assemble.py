@@ -52,7 +52,7 @@ def speech_envelope(spans: Sequence[tuple[float, float]], total: float, rate: in
     n = int(total * rate) + 2
     speaking = np.zeros(n, dtype=bool)
     for start, end in spans:
-        speaking[max(0, int((start - DUCK_RAMP) * rate)): min(n, int((end + DUCK_RAMP) * rate) + 1)] = True
+        speaking[max(0, int((start - DUCK_RAMP) * rate)) : min(n, int((end + DUCK_RAMP) * rate) + 1)] = True
     gain = np.where(speaking, DUCK, 1.0)
     width = max(1, int(DUCK_RAMP * rate))
     kernel = np.ones(width) / width
@@ -63,7 +63,8 @@ def decode_audio(path: Path, rate: int = AUDIO_RATE) -> np.ndarray:
     """Any audio file → float32 stereo samples at `rate` (one ffmpeg decode)."""
     result = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path), "-f", "f32le", "-ac", "2", "-ar", str(rate), "-"],
-        capture_output=True, check=False,
+        capture_output=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RenderFailure(f"cannot decode {path.name}: {result.stderr.decode(errors='replace').strip()[-200:]}")
@@ -82,8 +83,9 @@ def _speech_samples(path: Path, rate: int) -> np.ndarray:
     return np.repeat(mono[:, None], 2, axis=1)
 
 
-def mix_soundtrack(phrases: Sequence[tuple[Path, float]], total: float, out: Path,
-                   music: tuple[Path, float] | None = None) -> None:
+def mix_soundtrack(
+    phrases: Sequence[tuple[Path, float]], total: float, out: Path, music: tuple[Path, float] | None = None
+) -> None:
     """Write the soundtrack (AAC in .m4a) of exactly `total` seconds, assembled with MoviePy.
 
     Phrases are placed at their planned start times; music loops under them, ducked
@@ -114,8 +116,16 @@ def mix_soundtrack(phrases: Sequence[tuple[Path, float]], total: float, out: Pat
 
         layers.append(track.transform(ducked, keep_duration=True).with_duration(total))
     mix = CompositeAudioClip(layers).with_duration(total)
-    mix.write_audiofile(str(out), fps=AUDIO_RATE, nbytes=2, buffersize=AUDIO_RATE * 5, codec="aac", bitrate="160k",
-                        ffmpeg_params=["-ac", "2", "-aac_coder", "fast"], logger=None)
+    mix.write_audiofile(
+        str(out),
+        fps=AUDIO_RATE,
+        nbytes=2,
+        buffersize=AUDIO_RATE * 5,
+        codec="aac",
+        bitrate="160k",
+        ffmpeg_params=["-ac", "2", "-aac_coder", "fast"],
+        logger=None,
+    )
 
 
 def join_and_mux(clips: Sequence[Path], soundtrack: Path, out: Path, work: Path) -> None:
@@ -123,15 +133,41 @@ def join_and_mux(clips: Sequence[Path], soundtrack: Path, out: Path, work: Path)
     listing = work / "concat.txt"
     listing.write_text("".join(f"file '{_concat_escape(p)}'\n" for p in clips), encoding="utf-8")
     run_ffmpeg(
-        ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(soundtrack),
-         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-movflags", "+faststart",
-         "-f", "mp4", str(out)],
+        [
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-i",
+            str(soundtrack),
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c",
+            "copy",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            str(out),
+        ],
         "joining the scenes",
     )
 
 
-def moviepy_cut(clips: Sequence[Path], frame_counts: Sequence[int], fps: int, soundtrack: Path, out: Path,
-                crf: int, preset: str, threads: int) -> None:
+def moviepy_cut(
+    clips: Sequence[Path],
+    frame_counts: Sequence[int],
+    fps: int,
+    soundtrack: Path,
+    out: Path,
+    crf: int,
+    preset: str,
+    threads: int,
+) -> None:
     """The whole cut through MoviePy: clips concatenated, soundtrack set, one encode of the picture.
 
     The scene clips come in near-lossless (see `ASSEMBLERS`), so this encode is the one that counts.
@@ -145,8 +181,14 @@ def moviepy_cut(clips: Sequence[Path], frame_counts: Sequence[int], fps: int, so
         cut = concatenate_videoclips(parts)
         # the soundtrack file is muxed as it is (already AAC): no temporary audio file, no second encode
         cut.write_videofile(
-            str(out), fps=fps, codec="libx264", preset=preset, threads=threads, audio=str(soundtrack),
-            audio_codec="copy", ffmpeg_params=["-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+            str(out),
+            fps=fps,
+            codec="libx264",
+            preset=preset,
+            threads=threads,
+            audio=str(soundtrack),
+            audio_codec="copy",
+            ffmpeg_params=["-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
             logger=None,
         )
     finally:
@@ -161,8 +203,21 @@ def _concat_escape(path: Path) -> str:
 def extract_frame(clip: Path, seconds: float, out: Path, max_width: int = 1280) -> None:
     """A PNG of the clip at `seconds`, scaled down to at most `max_width` pixels wide."""
     run_ffmpeg(
-        ["-ss", f"{max(seconds, 0):.3f}", "-i", str(clip), "-frames:v", "1",
-         "-vf", f"scale='min({max_width},iw)':-2", "-f", "image2", "-c:v", "png", str(out)],
+        [
+            "-ss",
+            f"{max(seconds, 0):.3f}",
+            "-i",
+            str(clip),
+            "-frames:v",
+            "1",
+            "-vf",
+            f"scale='min({max_width},iw)':-2",
+            "-f",
+            "image2",
+            "-c:v",
+            "png",
+            str(out),
+        ],
         "making the thumbnail",
     )
 
@@ -174,6 +229,8 @@ def probe(path: Path) -> dict:
         raise EnvironmentProblem("ffprobe is not installed", hint="install it: sudo apt-get install ffmpeg")
     out = subprocess.run(
         [exe, "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)

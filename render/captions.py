@@ -33,8 +33,12 @@ def wrap(text: str, width: int = CAPTION_LINE) -> str:
 
 def to_srt(cues: Sequence[Cue]) -> str:
     subtitles = [
-        srt.Subtitle(index=i, start=timedelta(seconds=round(c.start, 3)), end=timedelta(seconds=round(c.end, 3)),
-                     content=wrap(c.text))
+        srt.Subtitle(
+            index=i,
+            start=timedelta(seconds=round(c.start, 3)),
+            end=timedelta(seconds=round(c.end, 3)),
+            content=wrap(c.text),
+        )
         for i, c in enumerate(cues, start=1)
     ]
     return srt.compose(subtitles, reindex=False)

@@ -77,34 +77,74 @@ def _parse_size(text: str) -> int:
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.argument("scripts", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
-              show_default=True, help="output folder; each script gets OUT/<name>/")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="output folder; each script gets OUT/<name>/",
+)
 @click.option("--preview", is_flag=True, help="fast draft: 480p, 15 fps, same timing")
 @click.option("--check", is_flag=True, help="validate the scripts only; render nothing")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="scenes rendered in parallel (default: number of cores)")
-@click.option("--assembler", type=click.Choice(["copy", "moviepy"]), default="copy", show_default=True,
-              help="final cut: 'copy' joins final-quality scene clips without re-encoding; 'moviepy' "
-              "re-encodes near-lossless clips once through MoviePy (slower)")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="scenes rendered in parallel (default: number of cores)",
+)
+@click.option(
+    "--assembler",
+    type=click.Choice(["copy", "moviepy"]),
+    default="copy",
+    show_default=True,
+    help="final cut: 'copy' joins final-quality scene clips without re-encoding; 'moviepy' "
+    "re-encodes near-lossless clips once through MoviePy (slower)",
+)
 @click.option("--no-cache", is_flag=True, help="ignore the cache (render everything again)")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="cache folder (default: $RENDER_CACHE_DIR or the user cache folder)")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="cache folder (default: $RENDER_CACHE_DIR or the user cache folder)",
+)
 @click.option("--cache-info", is_flag=True, help="show the cache's size and exit")
 @click.option("--cache-prune", is_flag=True, help="shrink the cache to --keep (least recently used first) and exit")
 @click.option("--keep", default="0", show_default=True, help="with --cache-prune: size to keep, e.g. 2G")
-@click.option("--voices", "list_voices", is_flag=True,
-              help="list the speech voices (filtered by SCRIPTS as language tags) and exit")
+@click.option(
+    "--voices",
+    "list_voices",
+    is_flag=True,
+    help="list the speech voices (filtered by SCRIPTS as language tags) and exit",
+)
 @click.option("--schema", is_flag=True, help="print the script format's JSON Schema and exit")
-@click.option("--publish", is_flag=True,
-              help="after rendering, upload to YouTube; the options below apply (see `upload --help`)")
+@click.option(
+    "--publish", is_flag=True, help="after rendering, upload to YouTube; the options below apply (see `upload --help`)"
+)
 @click.option("--quiet", "-q", is_flag=True, help="print only errors and the final line")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @add_publish_options
 @click.version_option(package_name="explainer-toolkit")
-def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool, jobs: int | None,
-            no_cache: bool, cache_dir: Path | None, cache_info: bool, cache_prune: bool, keep: str,
-            list_voices: bool, schema: bool, publish: bool, assembler: str, quiet: bool, debug: bool,
-            **publishing: Any) -> None:
+def command(
+    scripts: tuple[Path, ...],
+    out_dir: Path,
+    preview: bool,
+    check: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    cache_info: bool,
+    cache_prune: bool,
+    keep: str,
+    list_voices: bool,
+    schema: bool,
+    publish: bool,
+    assembler: str,
+    quiet: bool,
+    debug: bool,
+    **publishing: Any,
+) -> None:
     """Render explainer videos from YAML scripts.
 
     \b
@@ -165,9 +205,15 @@ def command(scripts: tuple[Path, ...], out_dir: Path, preview: bool, check: bool
 
         display = TerminalProgress() if sys.stderr.isatty() and not quiet else None
         log = (lambda _line: None) if quiet else (display.log if display else _stderr)
-        options = RenderOptions(out_dir=out_dir, preview=preview, jobs=jobs or os.cpu_count() or 1,
-                                cache_dir=cache_root, use_cache=not no_cache, log=log,
-                                assembler=assembler)
+        options = RenderOptions(
+            out_dir=out_dir,
+            preview=preview,
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=cache_root,
+            use_cache=not no_cache,
+            log=log,
+            assembler=assembler,
+        )
         for item in loaded:
             if display:
                 options.progress = display.scenes(item.name)
@@ -201,8 +247,15 @@ class TerminalProgress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.console = Console(stderr=True, highlight=False)
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("scenes"), TimeElapsedColumn(), console=self.console, transient=True)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("scenes"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
 
     def log(self, line: str) -> None:
         self.console.print(line, markup=False)

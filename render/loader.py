@@ -264,21 +264,14 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
         hint = f" (did you mean {guess}?)" if guess else "; check the name and the folder"
         raise _fail([f"{shown}:1:1 (file): no such {what} file{hint}"]) from None
     except IsADirectoryError:
-        raise _fail(
-            [f"{shown}:1:1 (file): this is a folder, not a {what} file; {_GIVE_YAML}"]
-        ) from None
+        raise _fail([f"{shown}:1:1 (file): this is a folder, not a {what} file; {_GIVE_YAML}"]) from None
     except PermissionError:
         raise _fail(
-            [
-                f"{shown}:1:1 (file): cannot read this {what} file (permission denied); "
-                "check its permissions (chmod a+r)"
-            ]
+            [f"{shown}:1:1 (file): cannot read this {what} file (permission denied); check its permissions (chmod a+r)"]
         ) from None
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        raise _fail(
-            [f"{shown}:1:1 (file): cannot read this {what} file ({reason}); check the path"]
-        ) from None
+        raise _fail([f"{shown}:1:1 (file): cannot read this {what} file ({reason}); check the path"]) from None
     doc.raw = raw
     if len(raw) > MAX_SCRIPT_BYTES:
         raise _fail(
@@ -319,10 +312,7 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
         raise _fail([f"{shown}:1:1 (yaml): {error}"]) from None
     except RecursionError:
         raise _fail(
-            [
-                f"{shown}:1:1 (yaml): the {what} is nested too deeply (brackets inside brackets?); "
-                "write it out plainly"
-            ]
+            [f"{shown}:1:1 (yaml): the {what} is nested too deeply (brackets inside brackets?); write it out plainly"]
         ) from None
     if len(nodes) > 1:
         mark = nodes[1].start_mark
@@ -345,10 +335,7 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
         where = f"{shown}:{mark.line + 1}:{mark.column + 1} (yaml)"
         if isinstance(big, _TooDeep):
             raise _fail(
-                [
-                    f"{where}: the {what} is nested more than {MAX_DEPTH} levels deep; "
-                    "write it out plainly"
-                ]
+                [f"{where}: the {what} is nested more than {MAX_DEPTH} levels deep; write it out plainly"]
             ) from None
         raise _fail(
             [
@@ -361,12 +348,7 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
     doc.problems = problems
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__ if doc.data is not None else "empty"
-        raise _fail(
-            [
-                f"{shown}:1:1 (top level): the {what} must be a mapping of fields ({fields}), "
-                f"not {_kind(kind)}"
-            ]
-        )
+        raise _fail([f"{shown}:1:1 (top level): the {what} must be a mapping of fields ({fields}), not {_kind(kind)}"])
     return doc
 
 
@@ -408,19 +390,13 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str
             "add the missing ':' or join it to the line above"
         )
     elif "expected <block end>, but found '<scalar>'" in problem:
-        message = (
-            "unexpected text here (after a quoted value?); put the whole value in quotes, "
-            "or fix the indentation"
-        )
+        message = "unexpected text here (after a quoted value?); put the whole value in quotes, or fix the indentation"
     elif "expected <block end>" in problem or "did not find expected key" in problem:
         message = (
-            "this line is not aligned with the lines above it; indent it like the other "
-            "fields of the same mapping"
+            "this line is not aligned with the lines above it; indent it like the other fields of the same mapping"
         )
     elif "did not find expected '-' indicator" in problem:
-        message = (
-            "a list entry must start with '- ', aligned with the entries above; fix the indentation"
-        )
+        message = "a list entry must start with '- ', aligned with the entries above; fix the indentation"
     elif "expected ',' or ']'" in problem:
         mark = error.context_mark or mark
         message = "this [list] is not closed properly; check the commas and the closing ']'"
@@ -428,10 +404,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str
         mark = error.context_mark or mark
         message = "this {mapping} is not closed properly; check the commas and the closing '}'"
     elif "undefined alias" in problem:
-        message = (
-            f"{problem}: '*name' needs an '&name' anchor above it; "
-            "define the anchor or remove the alias"
-        )
+        message = f"{problem}: '*name' needs an '&name' anchor above it; define the anchor or remove the alias"
     elif "that cannot start any token" in problem:
         message = f"{problem}; put the value in quotes"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -472,9 +445,7 @@ _UNION_LABELS = {
 
 
 def _is_label(part: str) -> bool:
-    return (
-        part[:1].isupper() or part in _UNION_LABELS or "[" in part or part.startswith("function-")
-    )
+    return part[:1].isupper() or part in _UNION_LABELS or "[" in part or part.startswith("function-")
 
 
 def _label_kind(part: str) -> str:
@@ -485,9 +456,7 @@ def _label_kind(part: str) -> str:
     return "a mapping"
 
 
-def _walk_loc(
-    data: Any, loc: tuple[Any, ...], root: type[BaseModel] = Script
-) -> tuple[Path_, Any, bool, str]:
+def _walk_loc(data: Any, loc: tuple[Any, ...], root: type[BaseModel] = Script) -> tuple[Path_, Any, bool, str]:
     """Map a pydantic error location onto the data path (dropping union/tag labels).
 
     The flag is False when the error belongs to a union alternative that does not
@@ -541,9 +510,7 @@ def _owner_model(path: Path_, data: Any, root: type[BaseModel] = Script) -> type
         if owner is None:
             return None
         if isinstance(part, int):
-            current = (
-                current[part] if isinstance(current, list) and 0 <= part < len(current) else None
-            )
+            current = current[part] if isinstance(current, list) and 0 <= part < len(current) else None
             owner = _ITEM_MODELS.get(owner)
             if owner == "scene":
                 kind = current.get("type") if isinstance(current, dict) else None
@@ -631,9 +598,7 @@ def _looks_like_split_text(name: str, value: Any) -> bool:
     return value is None and (" " in name.strip() or name.rstrip()[-1:] in ".!?…»")
 
 
-def _message(
-    error: dict[str, Any], path: Path_, doc: Document, root: type[BaseModel] = Script
-) -> str:
+def _message(error: dict[str, Any], path: Path_, doc: Document, root: type[BaseModel] = Script) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
@@ -643,13 +608,13 @@ def _message(
         allowed = _owner_fields(path, doc.data, root)
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = (
-            f" (did you mean {close[0]!r}?)"
-            if close
-            else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+            f" (did you mean {close[0]!r}?)" if close else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
         )
         if not close and _looks_like_split_text(name, value):
-            hint = ("; this looks like the end of a text cut at a comma: inside { }, a comma separates "
-                    "fields, so put text containing commas in quotes (narration: \"D'abord, ...\")")
+            hint = (
+                "; this looks like the end of a text cut at a comma: inside { }, a comma separates "
+                'fields, so put text containing commas in quotes (narration: "D\'abord, ...")'
+            )
         return f"unknown field {name!r}{hint}"
     if kind == "missing":
         return f"required field {name!r} is missing; add it"
@@ -663,9 +628,7 @@ def _message(
     if kind == "literal_error":
         if name == "aspect" and isinstance(value, int) and not isinstance(value, bool):
             value = f"{value // 60}:{value % 60}"  # YAML 1.1 read an unquoted 4:3 as 243
-        options = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [
-            str(ctx.get("expected", ""))
-        ]
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [str(ctx.get("expected", ""))]
         return f"{_describe(value)} is not a valid {name}; use one of: {', '.join(options)}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         bounds = _bounds(path, doc.data, root)
@@ -684,9 +647,7 @@ def _message(
     if kind == "string_too_short":
         return "must not be empty; write some text"
     if value is None and kind.endswith(("_type", "_parsing")):
-        return (
-            "has no value; write one after the colon (or remove the line if the field is optional)"
-        )
+        return "has no value; write one after the colon (or remove the line if the field is optional)"
     if kind == "string_type":
         if isinstance(value, int | float | datetime) or type(value).__name__ in {"date", "bool"}:
             return f"must be text {got}; put it in quotes"
@@ -698,17 +659,13 @@ def _message(
     if kind in {"bool_type", "bool_parsing"}:
         return f"must be true or false {got}"
     if kind == "list_type":
-        return (
-            f"must be a list {got}; write each entry on its own line starting with '- ', or [a, b]"
-        )
+        return f"must be a list {got}; write each entry on its own line starting with '- ', or [a, b]"
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
         if len(path) == 2 and path[0] == "scenes" and root is Script:
             return f"a scene must be a mapping with a `type` and its fields {got}"
         return f"must be a mapping of fields {got}; write `field: value` lines indented below it"
     if kind.startswith(("datetime_", "date_")):
-        return (
-            f"must be a date and time with a time zone, for example 2026-12-01T09:00:00+01:00 {got}"
-        )
+        return f"must be a date and time with a time zone, for example 2026-12-01T09:00:00+01:00 {got}"
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
@@ -856,7 +813,13 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
         raise _fail(_sorted(problems, doc.file))
     assert script is not None  # the model failing always yields a problem
     return LoadedScript(
-        file=file, script=script, root=root, brand=brand, files=files, raw=doc.raw, document=doc,
+        file=file,
+        script=script,
+        root=root,
+        brand=brand,
+        files=files,
+        raw=doc.raw,
+        document=doc,
         environment=environment,
     )
 
@@ -944,9 +907,7 @@ def _check_file(
                 )
             ]
         if not resolved.is_file():
-            return [
-                doc.problem(path, f"{value!r} is a folder, not a file; give the path of the {what}")
-            ]
+            return [doc.problem(path, f"{value!r} is a folder, not a file; give the path of the {what}")]
         if not os.access(resolved, os.R_OK):
             return [
                 doc.problem(
@@ -958,9 +919,7 @@ def _check_file(
         return [doc.problem(path, f"cannot use {value!r} ({error.strerror}); check the path")]
     suffix = resolved.suffix.lower()
     if suffix not in kinds:
-        return [
-            doc.problem(path, f"{value!r} is not a {what}; use a {', '.join(sorted(kinds))} file")
-        ]
+        return [doc.problem(path, f"{value!r} is not a {what}; use a {', '.join(sorted(kinds))} file")]
     problem = _sniff(resolved, suffix)
     if problem:
         return [doc.problem(path, f"{value!r} {problem}")]
@@ -1015,7 +974,11 @@ def _text(mapping: Any, key: str) -> str | None:
 
 
 def _load_brand(
-    data: dict[str, Any], doc: Document, base: Path, root: Path, files: dict[str, Path],
+    data: dict[str, Any],
+    doc: Document,
+    base: Path,
+    root: Path,
+    files: dict[str, Path],
     environment: list[str] | None = None,
 ) -> tuple[Brand, list[str]]:
     """The brand (inline or from its file), with font and logo checked and made absolute."""
@@ -1031,19 +994,13 @@ def _load_brand(
     elif isinstance(raw, str):
         value = raw.strip()
         if not value:
-            return Brand(), [
-                doc.problem(("brand",), "no brand file given; write its path or remove `brand:`")
-            ]
+            return Brand(), [doc.problem(("brand",), "no brand file given; write its path or remove `brand:`")]
         try:
             brand_file = resolve_path(value, base, root)
         except _OutsideProject as outside:
-            return Brand(), [
-                doc.problem(("brand",), _outside_message(value, outside.path, base, root))
-            ]
+            return Brand(), [doc.problem(("brand",), _outside_message(value, outside.path, base, root))]
         except (OSError, RuntimeError, ValueError):
-            return Brand(), [
-                doc.problem(("brand",), f"{value!r} is not a usable file path; check it")
-            ]
+            return Brand(), [doc.problem(("brand",), f"{value!r} is not a usable file path; check it")]
         try:
             found = brand_file.is_file()
         except OSError:
@@ -1097,9 +1054,7 @@ def _load_brand(
     return brand.model_copy(update=updates), problems
 
 
-def _check_files(
-    data: dict[str, Any], doc: Document, base: Path, root: Path, files: dict[str, Path]
-) -> list[str]:
+def _check_files(data: dict[str, Any], doc: Document, base: Path, root: Path, files: dict[str, Path]) -> list[str]:
     problems: list[str] = []
     scenes = data.get("scenes")
     for i, scene in enumerate(scenes if isinstance(scenes, list) else []):
@@ -1117,9 +1072,7 @@ def _check_files(
             )
     music = _text(data.get("music"), "file")
     if music is not None:
-        problems += _check_file(
-            doc, ("music", "file"), music, base, root, _AUDIO_SUFFIXES, "music file", files
-        )
+        problems += _check_file(doc, ("music", "file"), music, base, root, _AUDIO_SUFFIXES, "music file", files)
     thumbnail = _text(data.get("publish"), "thumbnail")
     if thumbnail:
         problems += _check_file(
@@ -1144,11 +1097,7 @@ def _check_content(data: dict[str, Any], doc: Document) -> list[str]:
     problems: list[str] = []
     scenes = data.get("scenes")
     for i, scene in enumerate(scenes if isinstance(scenes, list) else []):
-        if (
-            not isinstance(scene, dict)
-            or scene.get("type") != "bullets"
-            or not isinstance(scene.get("items"), list)
-        ):
+        if not isinstance(scene, dict) or scene.get("type") != "bullets" or not isinstance(scene.get("items"), list):
             continue
         for j, item in enumerate(scene["items"]):
             icon = _text(item, "icon")
@@ -1168,8 +1117,7 @@ def _check_content(data: dict[str, Any], doc: Document) -> list[str]:
             problems.append(
                 doc.problem(
                     ("publish", "publish_at"),
-                    f"{moment.isoformat()} is in the past; "
-                    "pick a future time or remove `publish_at`",
+                    f"{moment.isoformat()} is in the past; pick a future time or remove `publish_at`",
                 )
             )
     problems += _check_voice(data, doc)

@@ -33,7 +33,7 @@ class Strict(BaseModel):
 
 def _colour(value: str) -> str:
     if not isinstance(value, str) or not HEX_COLOUR.match(value):
-        raise ValueError(f"{value!r} is not a colour; write it as \"#RRGGBB\", for example \"#00703C\"")
+        raise ValueError(f'{value!r} is not a colour; write it as "#RRGGBB", for example "#00703C"')
     if len(value) == 4:
         value = "#" + "".join(c * 2 for c in value[1:])
     return value.upper()
@@ -122,10 +122,7 @@ class SceneBase(Strict):
     @model_validator(mode="after")
     def _needs_time(self) -> SceneBase:
         if self.duration is None and not self.has_any_narration():
-            raise ValueError(
-                "a scene without narration needs a `duration`; "
-                "add `narration:` or `duration:` (seconds)"
-            )
+            raise ValueError("a scene without narration needs a `duration`; add `narration:` or `duration:` (seconds)")
         return self
 
     def has_any_narration(self) -> bool:
@@ -302,9 +299,7 @@ class Publish(Strict):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError(
-                "`publish_at` has no time zone; add one, for example 2026-12-01T09:00:00+01:00"
-            )
+            raise ValueError("`publish_at` has no time zone; add one, for example 2026-12-01T09:00:00+01:00")
         return value
 
     @model_validator(mode="after")
@@ -344,8 +339,10 @@ class Script(Strict):
     @classmethod
     def _lexicon_text(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {str(k): str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-                    for k, v in value.items()}
+            return {
+                str(k): str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for k, v in value.items()
+            }
         return value
 
     @property

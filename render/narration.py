@@ -170,8 +170,10 @@ class Pyttsx3Engine:
                 if path.exists() and path.stat().st_size > 44:
                     break
             else:
-                raise EnvironmentProblem(f"espeak-ng produced no audio for the phrase {text[:60]!r}",
-                                         hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello")
+                raise EnvironmentProblem(
+                    f"espeak-ng produced no audio for the phrase {text[:60]!r}",
+                    hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
+                )
 
 
 ENGINES: dict[str, type[SpeechEngine]] = {"pyttsx3": Pyttsx3Engine, "silent": SilentEngine}
@@ -184,8 +186,10 @@ def engine_for(name: str) -> SpeechEngine:
 @cache
 def _pyttsx3_engine():  # type: ignore[no-untyped-def]
     if shutil.which("espeak-ng") is None and not Path("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1").exists():
-        raise EnvironmentProblem("espeak-ng is not installed", hint="install it: sudo apt-get install espeak-ng "
-                                 "(or use `voice: {engine: silent}` for a draft)")
+        raise EnvironmentProblem(
+            "espeak-ng is not installed",
+            hint="install it: sudo apt-get install espeak-ng (or use `voice: {engine: silent}` for a draft)",
+        )
     try:
         import pyttsx3
 
@@ -194,8 +198,9 @@ def _pyttsx3_engine():  # type: ignore[no-untyped-def]
         atexit.register(_pyttsx3_engine.cache_clear)
         return engine
     except Exception as error:  # pyttsx3 raises bare OSError/RuntimeError when libespeak is missing
-        raise EnvironmentProblem(f"cannot start the speech engine: {error}",
-                                 hint="install espeak-ng: sudo apt-get install espeak-ng") from None
+        raise EnvironmentProblem(
+            f"cannot start the speech engine: {error}", hint="install espeak-ng: sudo apt-get install espeak-ng"
+        ) from None
 
 
 @cache
@@ -279,7 +284,7 @@ def trim_silence(samples: np.ndarray, rate: int, margin: float = 0.02) -> np.nda
     if loud.size == 0:
         return samples
     pad = int(margin * rate)
-    return samples[max(0, loud[0] - pad): min(samples.size, loud[-1] + pad + 1)]
+    return samples[max(0, loud[0] - pad) : min(samples.size, loud[-1] + pad + 1)]
 
 
 def wav_seconds(path: Path) -> float:

@@ -61,10 +61,17 @@ class Assembler:
 
 
 ASSEMBLERS = {
-    "copy": Assembler("copy", FINAL_CRF, "scene clips are encoded once at final quality and joined "
-                      "without re-encoding (fast; an unchanged scene costs nothing)"),
-    "moviepy": Assembler("moviepy", INTERMEDIATE_CRF, "MoviePy concatenates near-lossless scene clips and "
-                         "encodes the picture once at final quality (slower)"),
+    "copy": Assembler(
+        "copy",
+        FINAL_CRF,
+        "scene clips are encoded once at final quality and joined "
+        "without re-encoding (fast; an unchanged scene costs nothing)",
+    ),
+    "moviepy": Assembler(
+        "moviepy",
+        INTERMEDIATE_CRF,
+        "MoviePy concatenates near-lossless scene clips and encodes the picture once at final quality (slower)",
+    ),
 }
 
 Log = Callable[[str], None]
@@ -141,8 +148,17 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
     missing: list[tuple[str, str, str]] = []  # (written, spoken, key)
     for text in dict.fromkeys(all_phrases(script)):
         spoken = spoken_form(text, script.lexicon)
-        key = digest("speech", NARRATION_VERSION, voice.engine, voice.voice_id, voice.language, voice.rate,
-                     voice.engine_version, versions()["pyttsx3"], spoken)
+        key = digest(
+            "speech",
+            NARRATION_VERSION,
+            voice.engine,
+            voice.voice_id,
+            voice.language,
+            voice.rate,
+            voice.engine_version,
+            versions()["pyttsx3"],
+            spoken,
+        )
         keys[text] = key
         hit = cache.get("speech", key, ".wav")
         if hit:
@@ -173,8 +189,9 @@ def _keep(built: Path, cache: Cache) -> Path:
 # --- planning ----------------------------------------------------------------------------
 
 
-def plan_scenes(loaded: LoadedScript, video: Video, seconds: dict[str, float],
-                scene_crf: int = FINAL_CRF) -> list[PlannedScene]:
+def plan_scenes(
+    loaded: LoadedScript, video: Video, seconds: dict[str, float], scene_crf: int = FINAL_CRF
+) -> list[PlannedScene]:
     from scenes import code_fingerprint
     from scenes.job import SceneJob
 
@@ -190,14 +207,31 @@ def plan_scenes(loaded: LoadedScript, video: Video, seconds: dict[str, float],
         following = script.scenes[i + 1].transition if i + 1 < len(script.scenes) else "fade"
         image = loaded.files.get(f"scenes[{i}].file")
         job = SceneJob(
-            index=i, field_path=f"scenes[{i}]", scene=scene, brand=loaded.brand,
-            image_file=str(image) if image else None, width=width, height=height, fps=video.fps,
-            frame_count=timing.frame_count, cues=timing.cues, enter=scene.transition, exit=following,
-            language=script.language, crf=scene_crf, preset=FINAL_PRESET,
+            index=i,
+            field_path=f"scenes[{i}]",
+            scene=scene,
+            brand=loaded.brand,
+            image_file=str(image) if image else None,
+            width=width,
+            height=height,
+            fps=video.fps,
+            frame_count=timing.frame_count,
+            cues=timing.cues,
+            enter=scene.transition,
+            exit=following,
+            language=script.language,
+            crf=scene_crf,
+            preset=FINAL_PRESET,
         )
         inputs = [p for p in (image, loaded.brand.font_file, loaded.brand.logo) if p]
-        key = digest("scene", job.model_dump(mode="json"), [file_sha256(Path(p)) for p in inputs],
-                     fingerprint, tool_versions["manim"], tool_versions["ffmpeg"])
+        key = digest(
+            "scene",
+            job.model_dump(mode="json"),
+            [file_sha256(Path(p)) for p in inputs],
+            fingerprint,
+            tool_versions["manim"],
+            tool_versions["ffmpeg"],
+        )
         planned.append(PlannedScene(job=job, key=key, timing=timing, start_frame=frame))
         frame += timing.frame_count
     return planned
@@ -227,7 +261,10 @@ def _render_in_worker(job_json: str, target: str) -> float:
 
 
 def render_scenes(
-    planned: list[PlannedScene], cache: Cache, jobs: int, log: Log,
+    planned: list[PlannedScene],
+    cache: Cache,
+    jobs: int,
+    log: Log,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Path], dict[int, float]]:
     """Every scene's clip, from the cache or rendered now, longest first, in parallel."""
@@ -264,8 +301,10 @@ def render_scenes(
                     item, target = futures[future]
                     seconds[item.job.index] = future.result()
                     clips[item.job.index] = cache.put("scene", item.key, ".mp4", target) if cache.enabled else target
-                    log(f"  scene {item.job.index + 1}/{len(planned)} ({item.job.scene.type}) "
-                        f"rendered in {seconds[item.job.index]:.1f} s")
+                    log(
+                        f"  scene {item.job.index + 1}/{len(planned)} ({item.job.scene.type}) "
+                        f"rendered in {seconds[item.job.index]:.1f} s"
+                    )
                     if progress:
                         progress(len(seconds), len(todo))
         except BaseException:
@@ -313,8 +352,14 @@ class Background:
         return self._result
 
 
-def _soundtrack(cache: Cache, key: str, phrases: list[tuple[Path, float]], duration: float,
-                music: tuple[Path, float] | None, clock: dict[str, float]) -> Path:
+def _soundtrack(
+    cache: Cache,
+    key: str,
+    phrases: list[tuple[Path, float]],
+    duration: float,
+    music: tuple[Path, float] | None,
+    clock: dict[str, float],
+) -> Path:
     """The mixed soundtrack, from the cache or made now."""
     tick = time.perf_counter()
     found = cache.get("mix", key, ".m4a")
@@ -373,10 +418,23 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         offset = item.start_frame / video.fps
         placed += [(p.text, round(offset + p.start, 4), p.seconds) for p in item.timing.phrases]
     music = (loaded.files["music.file"], script.music.volume) if script.music else None
-    mix_key = digest("mix", MIX_VERSION, [(speech_keys[t], s) for t, s, _ in placed], duration,
-                     (file_sha256(music[0]), music[1]) if music else None, versions()["moviepy"])
-    render_key = digest("render", assembler.name, [p.key for p in planned], mix_key, script.language,
-                        script.publish_settings.model_dump(mode="json"), loaded.raw.decode("utf-8", "replace"))
+    mix_key = digest(
+        "mix",
+        MIX_VERSION,
+        [(speech_keys[t], s) for t, s, _ in placed],
+        duration,
+        (file_sha256(music[0]), music[1]) if music else None,
+        versions()["moviepy"],
+    )
+    render_key = digest(
+        "render",
+        assembler.name,
+        [p.key for p in planned],
+        mix_key,
+        script.language,
+        script.publish_settings.model_dump(mode="json"),
+        loaded.raw.decode("utf-8", "replace"),
+    )
 
     # the lock lives with the cache, so a render stopped by bad input leaves nothing in the output folder
     lock_file = cache.root / "locks" / f"{digest(str(out_root.resolve()), name)[:24]}.lock"
@@ -392,13 +450,23 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         current = _up_to_date(folder, name, render_key)
         if current is not None:
             log(f"{name}: up to date ({folder / (name + '.mp4')})")
-            return RenderResult(name, folder, folder / f"{name}.mp4", current, True, 0, len(planned),
-                                {"total": time.perf_counter() - started}, folder / "manifest.json")
+            return RenderResult(
+                name,
+                folder,
+                folder / f"{name}.mp4",
+                current,
+                True,
+                0,
+                len(planned),
+                {"total": time.perf_counter() - started},
+                folder / "manifest.json",
+            )
 
         tick = time.perf_counter()
         # the soundtrack only needs the plan: mix it while the workers render the scenes
-        soundtrack_job = Background(_soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed],
-                                    duration, music, clock)
+        soundtrack_job = Background(
+            _soundtrack, cache, mix_key, [(wavs[t], s) for t, s, _ in placed], duration, music, clock
+        )
         try:
             clips, scene_seconds = render_scenes(planned, cache, options.jobs, log, options.progress)
         except InputError as error:
@@ -406,22 +474,63 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
         clock["scenes"] = time.perf_counter() - tick
         soundtrack = soundtrack_job.result()
 
-        _write_outputs(loaded, options, video, voice, assembler, planned, placed, clips, soundtrack, wavs, cache,
-                       render_key, duration, scene_seconds, clock, started)
+        _write_outputs(
+            loaded,
+            options,
+            video,
+            voice,
+            assembler,
+            planned,
+            placed,
+            clips,
+            soundtrack,
+            wavs,
+            cache,
+            render_key,
+            duration,
+            scene_seconds,
+            clock,
+            started,
+        )
         rendered = len(scene_seconds)
-        log(f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
+        log(
+            f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
             f"{video.fps} fps; {rendered} scene(s) rendered, {len(planned) - rendered} cached) "
-            f"in {clock['total']:.1f} s")
-        return RenderResult(name, folder, folder / f"{name}.mp4", duration, False, rendered,
-                            len(planned) - rendered, clock, folder / "manifest.json")
+            f"in {clock['total']:.1f} s"
+        )
+        return RenderResult(
+            name,
+            folder,
+            folder / f"{name}.mp4",
+            duration,
+            False,
+            rendered,
+            len(planned) - rendered,
+            clock,
+            folder / "manifest.json",
+        )
     finally:
         lock.release()
 
 
-def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, voice: VoiceChoice,
-                   assembler: Assembler, planned: list[PlannedScene], placed: list[tuple[str, float, float]],
-                   clips: list[Path], soundtrack: Path, wavs: dict[str, Path], cache: Cache, render_key: str,
-                   duration: float, scene_seconds: dict[int, float], clock: dict[str, float], started: float) -> None:
+def _write_outputs(
+    loaded: LoadedScript,
+    options: RenderOptions,
+    video: Video,
+    voice: VoiceChoice,
+    assembler: Assembler,
+    planned: list[PlannedScene],
+    placed: list[tuple[str, float, float]],
+    clips: list[Path],
+    soundtrack: Path,
+    wavs: dict[str, Path],
+    cache: Cache,
+    render_key: str,
+    duration: float,
+    scene_seconds: dict[int, float],
+    clock: dict[str, float],
+    started: float,
+) -> None:
     """Assemble the final cut, captions, thumbnail and manifest in a staging folder, then move
     each into `OUT/<name>/` atomically, the manifest last (it vouches for the others)."""
     name, lang = loaded.name, loaded.script.language
@@ -441,8 +550,16 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
             "thumbnail": staging / f"{name}.thumbnail.png",
         }
         if assembler.name == "moviepy":
-            assemble.moviepy_cut(clips, [p.timing.frame_count for p in planned], video.fps, soundtrack,
-                                 outputs["video"], FINAL_CRF, FINAL_PRESET, max(1, options.jobs))
+            assemble.moviepy_cut(
+                clips,
+                [p.timing.frame_count for p in planned],
+                video.fps,
+                soundtrack,
+                outputs["video"],
+                FINAL_CRF,
+                FINAL_PRESET,
+                max(1, options.jobs),
+            )
         else:
             assemble.join_and_mux(clips, soundtrack, outputs["video"], staging)
         cues = [Cue(start, start + secs, text) for text, start, secs in placed]
@@ -453,8 +570,20 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
         clock["assembly"] = time.perf_counter() - tick
         clock["total"] = time.perf_counter() - started
 
-        manifest = _manifest(loaded, video, voice, planned, placed, outputs, render_key, duration,
-                             scene_seconds, clock, options.preview, clips)
+        manifest = _manifest(
+            loaded,
+            video,
+            voice,
+            planned,
+            placed,
+            outputs,
+            render_key,
+            duration,
+            scene_seconds,
+            clock,
+            options.preview,
+            clips,
+        )
         manifest_file = staging / "manifest.json"
         manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         folder.mkdir(parents=True, exist_ok=True)
@@ -464,8 +593,9 @@ def _write_outputs(loaded: LoadedScript, options: RenderOptions, video: Video, v
         written = True
     except OSError as error:
         if error.errno == 28:
-            raise EnvironmentProblem(f"the disk is full while writing {folder}",
-                                     hint="free some space or pass --out on another disk") from None
+            raise EnvironmentProblem(
+                f"the disk is full while writing {folder}", hint="free some space or pass --out on another disk"
+            ) from None
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -544,10 +674,20 @@ def _entry(path: Path, final_name: str | None = None, **extra: Any) -> dict[str,
     return {"file": final_name or path.name, "sha256": file_sha256(path), "bytes": path.stat().st_size, **extra}
 
 
-def _manifest(loaded: LoadedScript, video: Video, voice: VoiceChoice, planned: list[PlannedScene],
-              placed: list[tuple[str, float, float]], outputs: dict[str, Path], render_key: str, duration: float,
-              scene_seconds: dict[int, float], clock: dict[str, float], preview: bool,
-              clips: list[Path]) -> dict[str, Any]:
+def _manifest(
+    loaded: LoadedScript,
+    video: Video,
+    voice: VoiceChoice,
+    planned: list[PlannedScene],
+    placed: list[tuple[str, float, float]],
+    outputs: dict[str, Path],
+    render_key: str,
+    duration: float,
+    scene_seconds: dict[int, float],
+    clock: dict[str, float],
+    preview: bool,
+    clips: list[Path],
+) -> dict[str, Any]:
     script = loaded.script
     publish = script.publish_settings.model_dump(mode="json")
     publish["title"] = publish["title"] or script.title[:100]
@@ -564,25 +704,42 @@ def _manifest(loaded: LoadedScript, video: Video, voice: VoiceChoice, planned: l
         "render_key": render_key,
         "preview": preview,
         "script": {"path": str(loaded.file.resolve()), "sha256": file_sha256(loaded.file)},
-        "video": {"width": width, "height": height, "fps": video.fps, "aspect": video.aspect,
-                  "resolution": video.resolution},
+        "video": {
+            "width": width,
+            "height": height,
+            "fps": video.fps,
+            "aspect": video.aspect,
+            "resolution": video.resolution,
+        },
         "voice": {"engine": voice.engine, "id": voice.voice_id, "rate": voice.rate, "language": voice.language},
         "publish": publish,
         "outputs": {
             "video": _entry(outputs["video"]),
             "thumbnail": _entry(outputs["thumbnail"]),
-            "captions": [_entry(outputs["srt"], language=lang, format="srt"),
-                         _entry(outputs["vtt"], language=lang, format="vtt")],
+            "captions": [
+                _entry(outputs["srt"], language=lang, format="srt"),
+                _entry(outputs["vtt"], language=lang, format="vtt"),
+            ],
         },
         "scenes": [
             {
-                "index": p.job.index, "type": p.job.scene.type, "key": p.key,
+                "index": p.job.index,
+                "type": p.job.scene.type,
+                "key": p.key,
                 "clip_sha256": file_sha256(clip),
-                "start": round(p.start_frame / video.fps, 4), "frames": p.timing.frame_count,
-                "duration": round(p.job.duration, 4), "cues": p.timing.cues,
+                "start": round(p.start_frame / video.fps, 4),
+                "frames": p.timing.frame_count,
+                "duration": round(p.job.duration, 4),
+                "cues": p.timing.cues,
                 "rendered_seconds": round(scene_seconds[p.job.index], 2) if p.job.index in scene_seconds else None,
-                "phrases": [{"text": ph.text, "start": round(p.start_frame / video.fps + ph.start, 4),
-                             "seconds": round(ph.seconds, 4)} for ph in p.timing.phrases],
+                "phrases": [
+                    {
+                        "text": ph.text,
+                        "start": round(p.start_frame / video.fps + ph.start, 4),
+                        "seconds": round(ph.seconds, 4),
+                    }
+                    for ph in p.timing.phrases
+                ],
             }
             for p, clip in zip(planned, clips, strict=True)
         ],

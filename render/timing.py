@@ -110,8 +110,9 @@ def scene_beats(scene: object) -> list[Beat]:
     return [beat for beat in beats if beat.phrases]
 
 
-def time_scene(scene: object, beats: list[Beat], seconds: dict[str, float], fps: int,
-               minimum: float | None) -> SceneTiming:
+def time_scene(
+    scene: object, beats: list[Beat], seconds: dict[str, float], fps: int, minimum: float | None
+) -> SceneTiming:
     """Lay the beats' phrases out and derive the element cues and the frame count.
 
     `seconds` maps phrase text → measured seconds of its audio.

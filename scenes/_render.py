@@ -36,9 +36,7 @@ class PipeWriter(SceneFileWriter):
     def __init__(self, settings: Any) -> None:
         super().__init__(settings)
 
-    def begin_animation(
-        self, allow_write: bool = False, *, animation_index: int = 0, file_path: Any = None
-    ) -> None:
+    def begin_animation(self, allow_write: bool = False, *, animation_index: int = 0, file_path: Any = None) -> None:
         pass
 
     def end_animation(self, allow_write: bool = False) -> None:
@@ -155,8 +153,7 @@ def render_scene(job: Any, out_path: Path) -> None:
         if isinstance(error, KeyboardInterrupt | SystemExit | MemoryError):
             raise
         raise SceneRenderFailure(
-            f"{job.field_path} ({job.scene.type}): rendering failed: "
-            f"{type(error).__name__}: {error}"
+            f"{job.field_path} ({job.scene.type}): rendering failed: {type(error).__name__}: {error}"
         ) from error
     finally:
         shutil.rmtree(media_dir, ignore_errors=True)

@@ -110,13 +110,9 @@ class BrandCamera(MovingCamera):
             return super().display_image_mobject(image_mobject, pixel_array)
         from PIL import Image
 
-        corners = self.points_to_subpixel_coords(
-            image_mobject, image_mobject.points
-        )  # UL, UR, DL, DR
+        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)  # UL, UR, DL, DR
         (x0, y0), top_right, bottom_left = corners[0], corners[1], corners[2]
-        if (
-            abs(top_right[1] - y0) > 0.01 or abs(bottom_left[0] - x0) > 0.01
-        ):  # rotated: general path
+        if abs(top_right[1] - y0) > 0.01 or abs(bottom_left[0] - x0) > 0.01:  # rotated: general path
             return super().display_image_mobject(image_mobject, pixel_array)
         x1, y1 = corners[3]
         if x1 - x0 < 0.5 or y1 - y0 < 0.5:
@@ -135,17 +131,13 @@ class BrandCamera(MovingCamera):
             min((ix1 - x0) * sx, float(sw)),
             min((iy1 - y0) * sy, float(sh)),
         )
-        patch = np.asarray(
-            picture.resize((ix1 - ix0, iy1 - iy0), Image.Resampling.BILINEAR, box=box)
-        )
+        patch = np.asarray(picture.resize((ix1 - ix0, iy1 - iy0), Image.Resampling.BILINEAR, box=box))
         region = pixel_array[iy0:iy1, ix0:ix1]
         if opaque:
             region[:, :, :3] = patch
             return None
         a = patch[:, :, 3:4].astype(np.uint16)
-        region[:, :, :3] = (
-            (patch[:, :, :3] * a + region[:, :, :3] * (255 - a) + 127) // 255
-        ).astype(np.uint8)
+        region[:, :, :3] = ((patch[:, :, :3] * a + region[:, :, :3] * (255 - a) + 127) // 255).astype(np.uint8)
         return None
 
     def _source(self, image_mobject: Any) -> tuple[Any, bool]:
@@ -186,9 +178,7 @@ class TimedGroup(AnimationGroup):
 
     def __init__(self, timed: Sequence[tuple[Animation, float, float]], run_time: float) -> None:
         self._times = [(max(0.0, s), max(s, e)) for _, s, e in timed]
-        super().__init__(
-            *[a for a, _, _ in timed], run_time=run_time, rate_func=rate_functions.linear
-        )
+        super().__init__(*[a for a, _, _ in timed], run_time=run_time, rate_func=rate_functions.linear)
         # group time == scene time (not rescaled to the longest child)
         self.max_end_time = run_time
 
@@ -374,9 +364,7 @@ class Kit:
             path = find_icon(name)
         except UnknownIcon as error:
             raise UnknownIcon(name, error.suggestions, self.field(field)) from None
-        mob = SVGMobject(
-            str(path), height=height, fill_color=colour, fill_opacity=1.0, stroke_width=0
-        )
+        mob = SVGMobject(str(path), height=height, fill_color=colour, fill_opacity=1.0, stroke_width=0)
         mob.set_fill(colour, opacity=1.0).set_stroke(width=0)
         return lighten(mob)
 
@@ -407,8 +395,9 @@ class Kit:
         pixels_per_unit = self.job.height / self.frame.height
         if file.suffix.lower() == ".svg":
             # drawn by a full SVG renderer (gradients, opacity, text), not Manim's path importer
-            image = rasterize_svg(file, max_width * pixels_per_unit * oversample,
-                                  max_height * pixels_per_unit * oversample, where)
+            image = rasterize_svg(
+                file, max_width * pixels_per_unit * oversample, max_height * pixels_per_unit * oversample, where
+            )
         else:
             image = read_bitmap(file, where)
         from PIL import Image
@@ -442,12 +431,8 @@ class Kit:
         """A scene title at the top of the content box, with its accent bar below."""
         frame = self.frame
         width = max_width or frame.content_width
-        height = max_height or frame.content_height * (
-            0.24 if frame.orientation != "portrait" else 0.2
-        )
-        title = self.text(
-            text, field, "heading", width, height, colour=self.brand.primary, align=align
-        )
+        height = max_height or frame.content_height * (0.24 if frame.orientation != "portrait" else 0.2)
+        title = self.text(text, field, "heading", width, height, colour=self.brand.primary, align=align)
         bar = self.accent_bar()
         bar.next_to(title, DOWN, buff=self.px(22))
         if align == "left":
@@ -519,9 +504,7 @@ class BrandScene(MovingCameraScene):
 
     def _updating(self) -> bool:
         """Whether a wait must render every frame (a time-based updater is on screen)."""
-        return bool(self.updaters) or any(
-            m.has_time_based_updater() for m in self.get_mobject_family_members()
-        )
+        return bool(self.updaters) or any(m.has_time_based_updater() for m in self.get_mobject_family_members())
 
     def play_frames(self, timed: Sequence[tuple[Animation, float, float]], frames: int) -> None:
         """Play animations with start/end in seconds from now, for exactly `frames` frames."""

@@ -93,9 +93,7 @@ def timescale(fps: int) -> int:
 @lru_cache(maxsize=4)
 def _ffmpeg_version(exe: str) -> tuple[int, int]:
     try:
-        out = subprocess.run(
-            [exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20
-        ).stdout
+        out = subprocess.run([exe, "-hide_banner", "-version"], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
         return (0, 0)
     match = re.search(r"version\s+n?(\d+)\.(\d+)", out)
@@ -186,9 +184,7 @@ class FramePipe:
             "mp4",
             str(self.out_path),
         ]
-        self._proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log
-        )
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
         if self._use_nut:
             import av
 
@@ -216,9 +212,7 @@ class FramePipe:
                 assert proc.stdin is not None
                 proc.stdin.write(frame)
         except (BrokenPipeError, OSError) as error:
-            raise SceneRenderFailure(
-                f"ffmpeg stopped while encoding {self.out_path.name}: {self._stderr()}"
-            ) from error
+            raise SceneRenderFailure(f"ffmpeg stopped while encoding {self.out_path.name}: {self._stderr()}") from error
         self._last_pts = pts
 
     def write(self, frame: Any, repeat: int = 1) -> None:
@@ -243,9 +237,7 @@ class FramePipe:
         elif self.frames < self.frame_count:
             self.write(self._last, self.frame_count - self.frames)
         if self._use_nut and self._last_pts < self.frame_count - 1:
-            self._send(
-                self._last, self.frame_count - 1
-            )  # so ffmpeg fills up to the very last frame
+            self._send(self._last, self.frame_count - 1)  # so ffmpeg fills up to the very last frame
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         try:
@@ -261,9 +253,7 @@ class FramePipe:
         if code != 0:
             message = self._stderr()
             self._close_log()
-            raise SceneRenderFailure(
-                f"ffmpeg failed (exit {code}) encoding {self.out_path.name}: {message}"
-            )
+            raise SceneRenderFailure(f"ffmpeg failed (exit {code}) encoding {self.out_path.name}: {message}")
         self._close_log()
 
     def abort(self) -> None:

@@ -68,9 +68,7 @@ def _fc_match(family: str, bold: bool, italic: bool) -> str | None:
         return None
     pattern = family + (":weight=bold" if bold else "") + (":slant=italic" if italic else "")
     try:
-        out = subprocess.run(
-            [exe, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10
-        )
+        out = subprocess.run([exe, "-f", "%{file}", pattern], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return None
     path = out.stdout.strip()

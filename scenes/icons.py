@@ -40,11 +40,7 @@ def _index() -> dict[str, dict[str, Path]]:
     index: dict[str, dict[str, Path]] = {}
     for style in STYLES:
         folder = svgs / style
-        index[style] = (
-            {p.name[:-4]: p for p in folder.iterdir() if p.name.endswith(".svg")}
-            if folder.is_dir()
-            else {}
-        )
+        index[style] = {p.name[:-4]: p for p in folder.iterdir() if p.name.endswith(".svg")} if folder.is_dir() else {}
     return index
 
 
@@ -105,8 +101,7 @@ def find_icon(name: str) -> Path:
         if style not in index:
             raise UnknownIcon(
                 name,
-                [f"{s}/{wanted}" for s in STYLES if wanted in index[s]]
-                or [f"{s}/{wanted}" for s in STYLES],
+                [f"{s}/{wanted}" for s in STYLES if wanted in index[s]] or [f"{s}/{wanted}" for s in STYLES],
             )
     styles = (style,) if style else STYLES
     for s in styles:

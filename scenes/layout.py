@@ -144,9 +144,7 @@ def _split_word(word: str, measure: Measure, limit_em: float) -> list[str]:
             if measure.width(rest[:end]) > limit_em:
                 break
             cut = end
-        soft = max(
-            (i + 1 for i, c in enumerate(rest[:cut]) if c in "/.-_?&=" and i + 1 < cut), default=0
-        )
+        soft = max((i + 1 for i, c in enumerate(rest[:cut]) if c in "/.-_?&=" and i + 1 < cut), default=0)
         if soft >= cut * 0.5:
             cut = soft
         pieces.append(rest[:cut])
@@ -156,9 +154,7 @@ def _split_word(word: str, measure: Measure, limit_em: float) -> list[str]:
     return pieces
 
 
-def wrap(
-    text: str, measure: Measure, em: float, max_width: float, split_words: bool = False
-) -> list[str] | None:
+def wrap(text: str, measure: Measure, em: float, max_width: float, split_words: bool = False) -> list[str] | None:
     """Greedy word wrap to `max_width` scene units at em size `em`; None if a word cannot fit."""
     limit = max_width * _SAFETY / em  # in em
     space = measure.width(" ")
@@ -246,9 +242,7 @@ def fit_layout(
     return None
 
 
-def _balanced(
-    text: str, measure: Measure, em: float, max_width: float, count: int
-) -> list[str] | None:
+def _balanced(text: str, measure: Measure, em: float, max_width: float, count: int) -> list[str] | None:
     """The same number of lines, as even as possible (no lone word on the last line of a title)."""
     low, high, best = max_width * 0.4, max_width, None
     for _ in range(12):
@@ -413,9 +407,7 @@ def common_size(
     """
     best = size
     for text, field_path in texts:
-        fit = fit_layout(
-            text, font, max_width, max_height, best, min_size, bold=bold, italic=italic
-        )
+        fit = fit_layout(text, font, max_width, max_height, best, min_size, bold=bold, italic=italic)
         if fit is None:
             raise too_long(field_path, clean_text(text), len(texts))
         best = min(best, fit.em)

@@ -169,9 +169,7 @@ class FakeYouTube:
             self.refresh_tokens[refresh] = channel
         return access, refresh
 
-    def token_info(
-        self, channel: str | None = None, *, valid_access: bool = True
-    ) -> dict[str, Any]:
+    def token_info(self, channel: str | None = None, *, valid_access: bool = True) -> dict[str, Any]:
         """Authorized-user JSON (Credentials.to_json() format) whose token_uri is this server."""
         access, refresh = self.issue_tokens(channel)
         if not valid_access:
@@ -214,14 +212,10 @@ class FakeYouTube:
         return fault
 
     def fail_chunk(self, nth: int, status: int = 503, **kwargs: Any) -> Fault:
-        return self.add_fault(
-            "PUT", "/upload/youtube/v3/videos", nth=nth, status=status, chunks_only=True, **kwargs
-        )
+        return self.add_fault("PUT", "/upload/youtube/v3/videos", nth=nth, status=status, chunks_only=True, **kwargs)
 
     def drop_chunk(self, nth: int) -> Fault:
-        return self.add_fault(
-            "PUT", "/upload/youtube/v3/videos", nth=nth, action="drop", chunks_only=True
-        )
+        return self.add_fault("PUT", "/upload/youtube/v3/videos", nth=nth, action="drop", chunks_only=True)
 
     def stall_chunk(self, nth: int, seconds: float) -> Fault:
         return self.add_fault(
@@ -236,9 +230,7 @@ class FakeYouTube:
     def calls(self, method: str | None = None, path: str | None = None) -> list[Recorded]:
         with self.lock:
             return [
-                r
-                for r in self.requests
-                if (method is None or r.method == method) and (path is None or r.path == path)
+                r for r in self.requests if (method is None or r.method == method) and (path is None or r.path == path)
             ]
 
     def chunk_puts(self) -> list[Recorded]:
@@ -298,9 +290,7 @@ def _error(code: int, reason: str, message: str, domain: str = "youtube.api") ->
 
 
 class _Reply(Exception):
-    def __init__(
-        self, status: int, body: Any = None, headers: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(status)
         self.status, self.body, self.headers = status, body, headers or {}
 
@@ -342,9 +332,7 @@ class _Handler(BaseHTTPRequestHandler):
         with fake.lock:
             fake.requests.append(record)
         content_range = headers.get("content-range", "")
-        is_chunk = (
-            method == "PUT" and bool(content_range) and not content_range.startswith("bytes */")
-        )
+        is_chunk = method == "PUT" and bool(content_range) and not content_range.startswith("bytes */")
         fault = fake._match_fault(method, path, is_chunk)
         if fault is not None and fault.action == "drop":
             record.status = -1
@@ -358,9 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         try:
             if fault is not None:
-                raise _Reply(
-                    fault.status, _error(fault.status, fault.reason, fault.message, fault.domain)
-                )
+                raise _Reply(fault.status, _error(fault.status, fault.reason, fault.message, fault.domain))
             self._route(method, path, query, headers, body)
         except _Reply as reply:
             record.status = reply.status
@@ -400,18 +386,14 @@ class _Handler(BaseHTTPRequestHandler):
         if channel is None:
             raise _Reply(
                 401,
-                _error(
-                    401, "authError", "Request had invalid authentication credentials.", "global"
-                ),
+                _error(401, "authError", "Request had invalid authentication credentials.", "global"),
                 {"WWW-Authenticate": 'Bearer realm="https://accounts.google.com/"'},
             )
         return channel
 
     # -- routes -----------------------------------------------------------------------------------
 
-    def _route(
-        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _route(self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         if path == "/token" and method == "POST":
             self._token(headers, body)
         if path == "/auth" and method == "GET":
@@ -451,18 +433,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._violation("the body is not a JSON object", reason="parseError")
         return data
 
-    def _check_parts(
-        self, query: dict[str, str], data: dict[str, Any], allowed: set[str]
-    ) -> set[str]:
+    def _check_parts(self, query: dict[str, str], data: dict[str, Any], allowed: set[str]) -> set[str]:
         """Like YouTube: body parts not named in part= are dropped; recorded as a client mistake."""
         parts = {p.strip() for p in query.get("part", "").split(",") if p.strip()}
         if not parts:
             self._violation("the part parameter is missing", reason="missingRequiredParameter")
         for key in data:
             if key not in ("id", "kind", "etag") and key not in parts:
-                self.server_state.violations.append(
-                    f"body part {key!r} not named in part={query['part']}"
-                )
+                self.server_state.violations.append(f"body part {key!r} not named in part={query['part']}")
         unknown = parts - allowed
         if unknown:
             self._violation(f"unsupported part(s) {sorted(unknown)}", reason="unexpectedPart")
@@ -480,10 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
             form.setdefault("client_secret", unquote(password))
         with fake.lock:
             fake.token_requests += 1
-        if (
-            form.get("client_id") != fake.client_id
-            or form.get("client_secret") != fake.client_secret
-        ):
+        if form.get("client_id") != fake.client_id or form.get("client_secret") != fake.client_secret:
             raise _Reply(
                 401,
                 {"error": "invalid_client", "error_description": "The OAuth client was not found."},
@@ -553,12 +528,7 @@ class _Handler(BaseHTTPRequestHandler):
         status = data.get("status") or {}
         if "snippet" in parts:
             title = snippet.get("title")
-            if (
-                not isinstance(title, str)
-                or not title.strip()
-                or len(title) > 100
-                or re.search("[<>]", title)
-            ):
+            if not isinstance(title, str) or not title.strip() or len(title) > 100 or re.search("[<>]", title):
                 raise _Reply(
                     400,
                     _error(
@@ -576,23 +546,14 @@ class _Handler(BaseHTTPRequestHandler):
             if status.get("privacyStatus", "public") not in ("private", "unlisted", "public"):
                 raise _Reply(400, _error(400, "invalidPrivacyStatus", "Invalid privacy status."))
             if status.get("publishAt") and status.get("privacyStatus") != "private":
-                raise _Reply(
-                    400, _error(400, "invalidPublishAt", "publishAt needs privacyStatus private.")
-                )
-            if "selfDeclaredMadeForKids" in status and not isinstance(
-                status["selfDeclaredMadeForKids"], bool
-            ):
+                raise _Reply(400, _error(400, "invalidPublishAt", "publishAt needs privacyStatus private."))
+            if "selfDeclaredMadeForKids" in status and not isinstance(status["selfDeclaredMadeForKids"], bool):
                 self._violation("selfDeclaredMadeForKids is not a boolean")
 
-    def _video_upload(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _video_upload(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         if query.get("uploadType") != "resumable":
-            self._violation(
-                f"videos.insert with uploadType={query.get('uploadType')!r}; these tests "
-                "expect resumable"
-            )
+            self._violation(f"videos.insert with uploadType={query.get('uploadType')!r}; these tests expect resumable")
         data = self._json_body(body)
         parts = self._check_parts(query, data, WRITABLE_VIDEO_PARTS)
         self._validate_video(data, parts)
@@ -611,18 +572,14 @@ class _Handler(BaseHTTPRequestHandler):
         location = f"{fake.url}upload/youtube/v3/videos?{urlencode(params)}"
         raise _Reply(200, None, {"Location": location})
 
-    def _video_chunk(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _video_chunk(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         with fake.lock:
             session = fake.sessions.get(query.get("upload_id", ""))
         if session is None:
             raise _Reply(
                 404,
-                _error(
-                    404, "notFound", "The upload session does not exist or has expired.", "global"
-                ),
+                _error(404, "notFound", "The upload session does not exist or has expired.", "global"),
             )
         content_range = headers.get("content-range", "")
         query_match = re.fullmatch(r"bytes \*/(\d+|\*)", content_range)
@@ -638,10 +595,7 @@ class _Handler(BaseHTTPRequestHandler):
         first, last = int(match.group(1)), int(match.group(2))
         total = None if match.group(3) == "*" else int(match.group(3))
         if len(body) != last - first + 1:
-            self._violation(
-                f"Content-Range {content_range} announces {last - first + 1} bytes, body has "
-                f"{len(body)}"
-            )
+            self._violation(f"Content-Range {content_range} announces {last - first + 1} bytes, body has {len(body)}")
         if session.total is not None and total is not None and total != session.total:
             self._violation(f"total {total} differs from X-Upload-Content-Length {session.total}")
         if session.video_id is not None:
@@ -673,9 +627,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server_state
         video_id = secrets.token_urlsafe(8)[:11]
         snippet = dict(session.metadata.get("snippet") or {})
-        snippet.update(
-            {"channelId": session.channel, "publishedAt": _now(), "channelTitle": "Fake channel"}
-        )
+        snippet.update({"channelId": session.channel, "publishedAt": _now(), "channelTitle": "Fake channel"})
         status = {
             "privacyStatus": "public",
             "uploadStatus": "uploaded",
@@ -699,18 +651,14 @@ class _Handler(BaseHTTPRequestHandler):
             fake.video_data[video_id] = bytes(session.data)
         return resource
 
-    def _videos_list(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _videos_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         parts = {p for p in query.get("part", "").split(",") if p}
         items = []
         for video_id in query.get("id", "").split(","):
             video = fake.videos.get(video_id)
             if video is not None:
-                items.append(
-                    {k: v for k, v in video.items() if k in parts | {"kind", "etag", "id"}}
-                )
+                items.append({k: v for k, v in video.items() if k in parts | {"kind", "etag", "id"}})
         raise _Reply(
             200,
             {
@@ -720,9 +668,7 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
-    def _videos_update(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _videos_update(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         data = self._json_body(body)
         parts = self._check_parts(query, data, WRITABLE_VIDEO_PARTS)
@@ -730,18 +676,14 @@ class _Handler(BaseHTTPRequestHandler):
         if video is None:
             raise _Reply(
                 404,
-                _error(
-                    404, "videoNotFound", "The video that you are trying to update cannot be found."
-                ),
+                _error(404, "videoNotFound", "The video that you are trying to update cannot be found."),
             )
         if video["snippet"]["channelId"] != channel:
             raise _Reply(403, _error(403, "forbidden", "The video is not yours."))
         self._validate_video(data, parts)
         with fake.lock:
             if "snippet" in parts:
-                kept = {
-                    k: video["snippet"][k] for k in ("channelId", "publishedAt", "channelTitle")
-                }
+                kept = {k: video["snippet"][k] for k in ("channelId", "publishedAt", "channelTitle")}
                 video["snippet"] = {**data.get("snippet", {}), **kept}
             if "status" in parts:
                 kept = {k: video["status"][k] for k in ("uploadStatus",)}
@@ -752,9 +694,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # thumbnails and captions
 
-    def _thumbnails_set(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _thumbnails_set(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         video = fake.videos.get(query.get("videoId", ""))
         if video is None:
@@ -767,8 +707,7 @@ class _Handler(BaseHTTPRequestHandler):
                 _error(
                     403,
                     "forbidden",
-                    "The authenticated user doesn't have permissions to upload and set custom "
-                    "video thumbnails.",
+                    "The authenticated user doesn't have permissions to upload and set custom video thumbnails.",
                 ),
             )
         if not body:
@@ -779,9 +718,7 @@ class _Handler(BaseHTTPRequestHandler):
             200,
             {
                 "kind": "youtube#thumbnailSetResponse",
-                "items": [
-                    {"default": {"url": f"https://i.ytimg.com/vi/{query['videoId']}/default.jpg"}}
-                ],
+                "items": [{"default": {"url": f"https://i.ytimg.com/vi/{query['videoId']}/default.jpg"}}],
             },
         )
 
@@ -798,9 +735,7 @@ class _Handler(BaseHTTPRequestHandler):
         metadata = json.loads(parts[0].get_payload(decode=True) or b"{}")
         return metadata, parts[1].get_payload(decode=True) or b""
 
-    def _captions_insert(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _captions_insert(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         metadata, media = self._multipart(headers, body)
         self._check_parts(query, metadata, {"snippet"})
@@ -841,33 +776,23 @@ class _Handler(BaseHTTPRequestHandler):
             fake.caption_data[caption_id] = media
         raise _Reply(200, resource)
 
-    def _captions_update(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _captions_update(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         metadata, media = self._multipart(headers, body)
         caption = fake.captions.get(str(metadata.get("id")))
         if caption is None:
-            raise _Reply(
-                404, _error(404, "captionNotFound", "The caption track could not be found.")
-            )
+            raise _Reply(404, _error(404, "captionNotFound", "The caption track could not be found."))
         with fake.lock:
             caption["snippet"].update(metadata.get("snippet") or {})
             fake.caption_data[caption["id"]] = media
         raise _Reply(200, caption)
 
-    def _captions_list(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _captions_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
-        items = [
-            c for c in fake.captions.values() if c["snippet"]["videoId"] == query.get("videoId")
-        ]
+        items = [c for c in fake.captions.values() if c["snippet"]["videoId"] == query.get("videoId")]
         raise _Reply(200, {"kind": "youtube#captionListResponse", "items": items})
 
-    def _channels_list(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _channels_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         if query.get("mine") != "true":
             self._violation("these tests only list the login's own channel (mine=true)")
         raise _Reply(
@@ -892,18 +817,14 @@ class _Handler(BaseHTTPRequestHandler):
             page["nextPageToken"] = str(start + size)
         raise _Reply(200, page)
 
-    def _playlists_list(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _playlists_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         if query.get("mine") != "true":
             self._violation("playlists.list without mine=true")
         items = [p for p in fake.playlists.values() if p["snippet"]["channelId"] == channel]
         self._page(items, query, "youtube#playlistListResponse")
 
-    def _playlists_insert(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _playlists_insert(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         data = self._json_body(body)
         parts = self._check_parts(query, data, {"snippet", "status"})
@@ -923,9 +844,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake.playlists[playlist_id] = resource
         raise _Reply(200, resource)
 
-    def _playlist_items_list(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _playlist_items_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         playlist_id = query.get("playlistId", "")
         if playlist_id not in fake.playlists:
@@ -934,16 +853,11 @@ class _Handler(BaseHTTPRequestHandler):
             i
             for i in fake.playlist_items.values()
             if i["snippet"]["playlistId"] == playlist_id
-            and (
-                not query.get("videoId")
-                or i["snippet"]["resourceId"]["videoId"] == query["videoId"]
-            )
+            and (not query.get("videoId") or i["snippet"]["resourceId"]["videoId"] == query["videoId"])
         ]
         self._page(items, query, "youtube#playlistItemListResponse")
 
-    def _playlist_items_insert(
-        self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes
-    ) -> None:
+    def _playlist_items_insert(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state
         data = self._json_body(body)
         self._check_parts(query, data, {"snippet", "contentDetails", "status"})
@@ -954,15 +868,10 @@ class _Handler(BaseHTTPRequestHandler):
         if playlist["snippet"]["channelId"] != channel:
             raise _Reply(403, _error(403, "playlistItemsNotAccessible", "Not your playlist."))
         resource_id = snippet.get("resourceId") or {}
-        if (
-            resource_id.get("kind") != "youtube#video"
-            or resource_id.get("videoId") not in fake.videos
-        ):
+        if resource_id.get("kind") != "youtube#video" or resource_id.get("videoId") not in fake.videos:
             raise _Reply(404, _error(404, "videoNotFound", "The video could not be found."))
         item_id = "UEx" + secrets.token_urlsafe(16)
-        count = sum(
-            1 for i in fake.playlist_items.values() if i["snippet"]["playlistId"] == playlist["id"]
-        )
+        count = sum(1 for i in fake.playlist_items.values() if i["snippet"]["playlistId"] == playlist["id"])
         resource = {
             "kind": "youtube#playlistItem",
             "id": item_id,
@@ -997,10 +906,7 @@ PNG_1X1 = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360f8ffff3f0005fe02fea7d6a5c90000000049454e44ae426082"
 )
-SRT = (
-    "1\n00:00:00,000 --> 00:00:02,500\nBienvenue à la banque.\n\n"
-    "2\n00:00:02,500 --> 00:00:05,000\nNotre mission.\n"
-)
+SRT = "1\n00:00:00,000 --> 00:00:02,500\nBienvenue à la banque.\n\n2\n00:00:02,500 --> 00:00:05,000\nNotre mission.\n"
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nBienvenue à la banque.\n"
 
 
@@ -1014,9 +920,7 @@ def _entry(path: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
-def make_build(
-    root: Path, name: str = "mission", size: int = 1_300_000, seed: int = 1, **publish: Any
-) -> Path:
+def make_build(root: Path, name: str = "mission", size: int = 1_300_000, seed: int = 1, **publish: Any) -> Path:
     """A build folder with a random-bytes "video", thumbnail, captions and manifest.json."""
     import random
 
@@ -1062,9 +966,7 @@ def make_build(
         "scenes": [],
         "versions": {},
     }
-    (folder / "manifest.json").write_text(
-        json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return folder
 
 
@@ -1130,9 +1032,7 @@ def make_tls_files(folder: Path) -> tuple[Path, Path, Path]:
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
-            ),
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())

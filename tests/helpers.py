@@ -15,7 +15,9 @@ REPO = Path(__file__).resolve().parent.parent
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -29,25 +31,40 @@ def frame_at(path: Path, seconds: float) -> np.ndarray:
     info = stream(ffprobe(path), "video")
     width, height = int(info["width"]), int(info["height"])
     raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-ss", f"{seconds:.3f}", "-i", str(path), "-frames:v", "1",
-         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True,
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-ss",
+            f"{seconds:.3f}",
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     ).stdout
     return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
 
 
 def colour_share(frame: np.ndarray, hex_colour: str, tolerance: int = 40) -> float:
     """Fraction of pixels within `tolerance` (per channel) of a colour."""
-    target = np.array([int(hex_colour[i: i + 2], 16) for i in (1, 3, 5)])
+    target = np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)])
     close = np.all(np.abs(frame.astype(int) - target) <= tolerance, axis=2)
     return float(close.mean())
 
 
 def audio_samples(path: Path, rate: int = 16000) -> np.ndarray:
     raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate),
-         "-f", "s16le", "-"],
-        capture_output=True, check=True,
+        ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-"],
+        capture_output=True,
+        check=True,
     ).stdout
     return np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
 

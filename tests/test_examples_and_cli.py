@@ -18,10 +18,17 @@ from tests.helpers import REPO, colour_share, ffprobe, frame_at, make_project, s
 EXAMPLES = sorted((REPO / "scripts").glob("*.yaml"))
 
 
-def render_cli(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None,
-               timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "render", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+def render_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "render", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+    )
 
 
 def test_there_are_three_examples_using_every_scene_type() -> None:
@@ -61,7 +68,12 @@ def test_full_hd_example_end_to_end(tmp_path: Path) -> None:
     info = ffprobe(folder / "notre-mission.mp4")
     video, audio = stream(info, "video"), stream(info, "audio")
     assert (video["codec_name"], video["pix_fmt"], video["width"], video["height"], video["r_frame_rate"]) == (
-        "h264", "yuv420p", 1920, 1080, "30/1")
+        "h264",
+        "yuv420p",
+        1920,
+        1080,
+        "30/1",
+    )
     assert audio["codec_name"] == "aac"
     assert abs(float(info["format"]["duration"]) - manifest["duration"]) < 0.5
     closing = manifest["scenes"][-1]
@@ -148,10 +160,24 @@ def test_render_publish_uploads_once_and_rerun_changes_nothing(youtube: FakeYouT
     script.write_text(
         "title: Court métrage\nlanguage: fr\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
         "scenes:\n  - {type: title, title: Bonjour, narration: Un petit film pour tester.}\n"
-        "publish: {privacy: unlisted, tags: [test], playlist: Essais}\n", encoding="utf-8")
+        "publish: {privacy: unlisted, tags: [test], playlist: Essais}\n",
+        encoding="utf-8",
+    )
     token = write_token_file(tmp_path / "token.json", youtube.token_info())
-    args = ["--publish", "--api-endpoint", youtube.url, "--token-file", str(token), "--chunk-size", "262144",
-            "--out", str(project / "build"), "--cache-dir", str(tmp_path / "cache"), str(script)]
+    args = [
+        "--publish",
+        "--api-endpoint",
+        youtube.url,
+        "--token-file",
+        str(token),
+        "--chunk-size",
+        "262144",
+        "--out",
+        str(project / "build"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        str(script),
+    ]
     first = render_cli(*args, cwd=project)
     assert first.returncode == 0, first.stderr
     assert youtube.violations == []
@@ -197,8 +223,11 @@ def test_text_that_cannot_fit_is_bad_input_located_in_the_script(tmp_path: Path)
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "long.yaml"
     title = " ".join(["Anticonstitutionnellement"] * 80)
-    script.write_text(f"title: x\nvoice: {{engine: silent}}\nvideo: {{resolution: 480p, fps: 10}}\nscenes:\n"
-                      f"  - type: title\n    title: {title}\n    duration: 2\n", encoding="utf-8")
+    script.write_text(
+        f"title: x\nvoice: {{engine: silent}}\nvideo: {{resolution: 480p, fps: 10}}\nscenes:\n"
+        f"  - type: title\n    title: {title}\n    duration: 2\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     run = render_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), str(script), cwd=project)
     assert run.returncode == 2
@@ -229,8 +258,9 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 200 KB file system (tmpfs), where this machine lets us mount one (root)."""
     mountpoint = tmp_path / "tiny"
     mountpoint.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mountpoint)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(mountpoint)], capture_output=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     try:
@@ -243,8 +273,10 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
 def test_full_disk_is_a_clear_failure_and_leaves_nothing(tiny_disk: Path, tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "plein.yaml"
-    script.write_text("title: Plein\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
-                      "scenes:\n  - {type: image, file: ../assets/images/campagne.jpg, duration: 30}\n")
+    script.write_text(
+        "title: Plein\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+        "scenes:\n  - {type: image, file: ../assets/images/campagne.jpg, duration: 30}\n"
+    )
     out = tiny_disk / "out"
     run = render_cli("--out", str(out), "--cache-dir", str(tmp_path / "cache"), str(script), cwd=project)
     assert run.returncode == 1, run.stderr

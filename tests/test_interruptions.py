@@ -42,8 +42,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def _command(project: Path) -> list[str]:
-    return [sys.executable, "-m", "render", "--jobs", "2", "--out", str(project / "build"),
-            "--cache-dir", str(project / "cache"), str(project / "scripts" / "film.yaml")]
+    return [
+        sys.executable,
+        "-m",
+        "render",
+        "--jobs",
+        "2",
+        "--out",
+        str(project / "build"),
+        "--cache-dir",
+        str(project / "cache"),
+        str(project / "scripts" / "film.yaml"),
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -51,8 +61,15 @@ def _env() -> dict[str, str]:
 
 
 def _start(project: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(_command(project), cwd=project, env=_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        _command(project),
+        cwd=project,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def _wait_for_line(proc: subprocess.Popen[str], needle: str, count: int = 1, timeout: float = 120) -> None:
@@ -127,10 +144,14 @@ POINTS = [
 ]
 
 
-@pytest.mark.parametrize(("sig", "after", "count"), POINTS,
-                         ids=[f"{s.name}-after-{n}x-{a.strip(':').replace(' ', '-')}" for s, a, n in POINTS])
-def test_interrupted_render_leaves_nothing_broken_and_resumes(project: Path, sig: signal.Signals, after: str,
-                                                              count: int) -> None:
+@pytest.mark.parametrize(
+    ("sig", "after", "count"),
+    POINTS,
+    ids=[f"{s.name}-after-{n}x-{a.strip(':').replace(' ', '-')}" for s, a, n in POINTS],
+)
+def test_interrupted_render_leaves_nothing_broken_and_resumes(
+    project: Path, sig: signal.Signals, after: str, count: int
+) -> None:
     proc = _start(project)
     try:
         _wait_for_line(proc, after, count)

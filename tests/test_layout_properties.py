@@ -10,24 +10,52 @@ from scenes.errors import TextDoesNotFit
 from scenes.fonts import FontSpec
 from scenes.layout import fit_text
 
-WORDS = st.sampled_from([
-    "banque", "région", "l’épargne", "«", "»", "Crédit", "12 500", "€", "%", ":", "!", "?", "—",
-    "www.banqueduval.example/nos-priorites", "anticonstitutionnellement", "TOOKAM", "œuvre", "ça",
-    "Qu'est-ce", "2026", "e-mail", "…",
-])
+WORDS = st.sampled_from(
+    [
+        "banque",
+        "région",
+        "l’épargne",
+        "«",
+        "»",
+        "Crédit",
+        "12 500",
+        "€",
+        "%",
+        ":",
+        "!",
+        "?",
+        "—",
+        "www.banqueduval.example/nos-priorites",
+        "anticonstitutionnellement",
+        "TOOKAM",
+        "œuvre",
+        "ça",
+        "Qu'est-ce",
+        "2026",
+        "e-mail",
+        "…",
+    ]
+)
 TEXTS = st.lists(WORDS, min_size=1, max_size=60).map(" ".join) | st.text(
     alphabet=st.characters(categories=("L", "N", "P", "Zs")), min_size=1, max_size=200
 ).filter(str.strip)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(text=TEXTS, width=st.floats(2.0, 12.0), height=st.floats(0.6, 6.0),
-       align=st.sampled_from(["left", "center"]), bold=st.booleans())
-def test_text_fits_its_box_or_is_refused_by_name(text: str, width: float, height: float, align: str,
-                                                  bold: bool) -> None:
+@given(
+    text=TEXTS,
+    width=st.floats(2.0, 12.0),
+    height=st.floats(0.6, 6.0),
+    align=st.sampled_from(["left", "center"]),
+    bold=st.booleans(),
+)
+def test_text_fits_its_box_or_is_refused_by_name(
+    text: str, width: float, height: float, align: str, bold: bool
+) -> None:
     try:
-        mob = fit_text(text, FontSpec("Noto Sans"), "#1B1B1B", width, height, 0.5, 0.18, "scenes[0].title",
-                       bold=bold, align=align)  # type: ignore[arg-type]
+        mob = fit_text(
+            text, FontSpec("Noto Sans"), "#1B1B1B", width, height, 0.5, 0.18, "scenes[0].title", bold=bold, align=align
+        )  # type: ignore[arg-type]
     except TextDoesNotFit as error:
         assert str(error).startswith("scenes[0].title: ")
         return

@@ -217,12 +217,8 @@ good_scenes = st.one_of(
             "duration": seconds,
         }
     ),
-    st.fixed_dictionaries(
-        {"type": st.just("quote"), "text": words, "narration": st.lists(words, min_size=1)}
-    ),
-    st.fixed_dictionaries(
-        {"type": st.just("closing"), "title": words, "url": words, "duration": seconds}
-    ),
+    st.fixed_dictionaries({"type": st.just("quote"), "text": words, "narration": st.lists(words, min_size=1)}),
+    st.fixed_dictionaries({"type": st.just("closing"), "title": words, "url": words, "duration": seconds}),
 )
 
 
@@ -277,11 +273,7 @@ YAMLISH = st.sampled_from(
 
 
 @SETTINGS
-@given(
-    text=st.lists(
-        st.one_of(YAMLISH, st.text(max_size=8), st.sampled_from(FIELD_NAMES)), max_size=60
-    )
-)
+@given(text=st.lists(st.one_of(YAMLISH, st.text(max_size=8), st.sampled_from(FIELD_NAMES)), max_size=60))
 def test_yamlish_text(project: Path, text: list[str]) -> None:
     write_and_check(project, "scripts", "".join(text).encode("utf-8", "surrogatepass"))
 
@@ -298,13 +290,7 @@ def test_random_bytes(project: Path, content: bytes) -> None:
 def paths_in(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Every path to a value inside `data` (the root excluded)."""
     found: list[tuple[Any, ...]] = []
-    items = (
-        data.items()
-        if isinstance(data, dict)
-        else enumerate(data)
-        if isinstance(data, list)
-        else []
-    )
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
     for key, child in items:
         found.append((*prefix, key))
         found.extend(paths_in(child, (*prefix, key)))

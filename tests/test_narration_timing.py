@@ -27,10 +27,14 @@ from render.timing import LEAD_IN, scene_beats, time_scene
 
 def test_split_phrases_keeps_sentences_and_splits_long_ones_at_clauses() -> None:
     assert split_phrases("Bonjour ! Voici  notre banque. Et vous ?") == [
-        "Bonjour !", "Voici notre banque.", "Et vous ?"
+        "Bonjour !",
+        "Voici notre banque.",
+        "Et vous ?",
     ]
-    long = ("Nous finançons les familles, les artisans et les entreprises de toute la région, "
-            "depuis plus de cent ans, avec des conseillers qui connaissent le terrain.")
+    long = (
+        "Nous finançons les familles, les artisans et les entreprises de toute la région, "
+        "depuis plus de cent ans, avec des conseillers qui connaissent le terrain."
+    )
     parts = split_phrases(long)
     assert len(parts) >= 2
     assert " ".join(parts) == long
@@ -58,8 +62,12 @@ def test_real_french_speech_is_measured_and_trimmed(tmp_path: Path) -> None:
     engine = Pyttsx3Engine()
     voice = engine.choose_voice("fr", None, 165)
     short, longer = tmp_path / "a.wav", tmp_path / "b.wav"
-    synthesize_trimmed(engine, voice, [("Bonjour.", short),
-                                       ("« Une banque » : l'argent de 12500 familles, ici même.", longer)], tmp_path)
+    synthesize_trimmed(
+        engine,
+        voice,
+        [("Bonjour.", short), ("« Une banque » : l'argent de 12500 familles, ici même.", longer)],
+        tmp_path,
+    )
     a, b = wav_seconds(short), wav_seconds(longer)
     assert 0.3 < a < 1.5
     assert b > 2 * a
@@ -88,10 +96,14 @@ def test_trim_silence_keeps_all_of_a_silent_clip() -> None:
 
 
 def test_items_appear_when_their_own_narration_starts() -> None:
-    scene = BulletsScene.model_validate({
-        "type": "bullets", "title": "T", "narration": "Intro.",
-        "items": [{"text": "a", "narration": "First item."}, "b", {"text": "c", "narration": "Third item."}],
-    })
+    scene = BulletsScene.model_validate(
+        {
+            "type": "bullets",
+            "title": "T",
+            "narration": "Intro.",
+            "items": [{"text": "a", "narration": "First item."}, "b", {"text": "c", "narration": "Third item."}],
+        }
+    )
     beats = scene_beats(scene)
     assert [b.element for b in beats] == [None, 1, 3]
     seconds = {"Intro.": 1.0, "First item.": 2.0, "Third item.": 1.5}
@@ -107,8 +119,9 @@ def test_items_appear_when_their_own_narration_starts() -> None:
 
 
 def test_beats_map_onto_items_when_items_have_no_narration() -> None:
-    scene = BulletsScene.model_validate({
-        "type": "bullets", "items": ["a", "b"], "narration": ["Intro.", "About a.", "About b."]})
+    scene = BulletsScene.model_validate(
+        {"type": "bullets", "items": ["a", "b"], "narration": ["Intro.", "About a.", "About b."]}
+    )
     beats = scene_beats(scene)
     assert [b.element for b in beats] == [None, 1, 2]
 
@@ -121,9 +134,14 @@ def test_minimum_duration_and_frame_rounding() -> None:
 
 
 def test_comparison_two_beats_drive_the_columns() -> None:
-    scene = ComparisonScene.model_validate({
-        "type": "comparison", "left": {"heading": "L", "items": ["x"]}, "right": {"heading": "R", "items": ["y"]},
-        "narration": ["Left side.", "Right side."]})
+    scene = ComparisonScene.model_validate(
+        {
+            "type": "comparison",
+            "left": {"heading": "L", "items": ["x"]},
+            "right": {"heading": "R", "items": ["y"]},
+            "narration": ["Left side.", "Right side."],
+        }
+    )
     timing = time_scene(scene, scene_beats(scene), {"Left side.": 1.0, "Right side.": 1.0}, 25, None)
     assert timing.cues[1] == LEAD_IN
     assert timing.cues[2] == pytest.approx(LEAD_IN + 1.0 + 0.5)

@@ -70,8 +70,14 @@ def rendered(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     options = RenderOptions(out_dir=out, jobs=2, cache_dir=cache, log=lines.append)
     result = render_loaded(load_script(script), options)
     folder = out / "mission"
-    return {"result": result, "folder": folder, "script": script, "options": options, "log": lines,
-            "manifest": json.loads((folder / "manifest.json").read_text())}
+    return {
+        "result": result,
+        "folder": folder,
+        "script": script,
+        "options": options,
+        "log": lines,
+        "manifest": json.loads((folder / "manifest.json").read_text()),
+    }
 
 
 def test_outputs_exist_with_the_documented_names(rendered: dict) -> None:
@@ -120,8 +126,8 @@ def test_captions_match_when_each_phrase_is_spoken(rendered: dict) -> None:
         start = cue.start.total_seconds()
         window = int(start / 0.02)
         # silent just before the phrase, sound within 0.1 s of its cue
-        assert loud[window: window + 5].any(), f"no speech at {start:.2f}s for {cue.content!r}"
-        assert not loud[max(0, window - 6): window - 1].any(), f"speech before {start:.2f}s"
+        assert loud[window : window + 5].any(), f"no speech at {start:.2f}s for {cue.content!r}"
+        assert not loud[max(0, window - 6) : window - 1].any(), f"speech before {start:.2f}s"
     vtt = (folder / "mission.fr.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT") and vtt.count("-->") == len(cues)
 
@@ -134,8 +140,9 @@ def test_frames_show_the_brand(rendered: dict) -> None:
     assert colour_share(frame, "#FFFFFF", 12) > 0.5  # background
     assert colour_share(frame, "#00703C", 40) > 0.003  # title / logo in the primary colour
     # nothing but background touches the frame's edges (text stays inside)
-    edges = np.concatenate([frame[:3].reshape(-1, 3), frame[-3:].reshape(-1, 3),
-                            frame[:, :3].reshape(-1, 3), frame[:, -3:].reshape(-1, 3)])
+    edges = np.concatenate(
+        [frame[:3].reshape(-1, 3), frame[-3:].reshape(-1, 3), frame[:, :3].reshape(-1, 3), frame[:, -3:].reshape(-1, 3)]
+    )
     assert (np.abs(edges.astype(int) - 255).max(axis=1) < 40).mean() > 0.97
     thumb = rendered["folder"] / "mission.thumbnail.png"
     info = stream(ffprobe(thumb), "video")
@@ -158,8 +165,9 @@ def test_unchanged_rerender_is_up_to_date_and_one_edit_renders_one_scene(rendere
     before = video.stat().st_mtime_ns
     again = render_loaded(load_script(script), options)
     assert again.up_to_date and video.stat().st_mtime_ns == before
-    script.write_text(FRENCH.replace("Le tchat TOOKAM vous répond.", "Le tchat TOOKAM vous répond vite."),
-                      encoding="utf-8")
+    script.write_text(
+        FRENCH.replace("Le tchat TOOKAM vous répond.", "Le tchat TOOKAM vous répond vite."), encoding="utf-8"
+    )
     edited = render_loaded(load_script(script), options)
     assert (edited.scenes_rendered, edited.scenes_cached) == (1, 2)
     cues = list(srt.parse((rendered["folder"] / "mission.fr.srt").read_text(encoding="utf-8")))
@@ -170,8 +178,9 @@ def test_cli_bad_script_exits_2_and_writes_nothing(project: Path, tmp_path: Path
     bad = project / "scripts" / "bad.yaml"
     bad.write_text("title: x\nscenes:\n  - type: bullets\n    items: [{txt: a}]\n    narration: hi\n")
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "render", "--out", str(out), str(bad)],
-                         capture_output=True, text=True, cwd=project)
+    run = subprocess.run(
+        [sys.executable, "-m", "render", "--out", str(out), str(bad)], capture_output=True, text=True, cwd=project
+    )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     assert "bad.yaml:4:14 scenes[0].items[0].txt: unknown field 'txt' (did you mean 'text'?)" in run.stderr
@@ -188,10 +197,13 @@ def render_text(project: Path, out: Path, name: str, text: str, **options: objec
 
 def test_vertical_video_keeps_text_inside(project: Path, tmp_path: Path) -> None:
     result = render_text(
-        project, tmp_path, "vertical",
+        project,
+        tmp_path,
+        "vertical",
         "title: Vertical\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10, aspect: '9:16'}\n"
         "scenes:\n  - type: title\n    title: Un titre assez long pour devoir passer à la ligne sur un écran vertical\n"
-        "    duration: 2\n")
+        "    duration: 2\n",
+    )
     info = stream(ffprobe(result.video), "video")
     assert (info["width"], info["height"]) == (480, 854)
     frame = frame_at(result.video, 1.8)
@@ -202,16 +214,35 @@ def test_vertical_video_keeps_text_inside(project: Path, tmp_path: Path) -> None
 
 def test_moviepy_assembler_gives_the_same_timeline(project: Path, tmp_path: Path) -> None:
     result = render_text(
-        project, tmp_path, "mp",
+        project,
+        tmp_path,
+        "mp",
         "title: MoviePy\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
         "scenes:\n  - {type: title, title: Un, narration: One two three four.}\n"
         "  - {type: quote, text: Deux, narration: Five six seven eight., transition: slide}\n",
-        jobs=2, assembler="moviepy")
+        jobs=2,
+        assembler="moviepy",
+    )
     manifest = json.loads((result.folder / "manifest.json").read_text())
     frames = sum(s["frames"] for s in manifest["scenes"])
     counted = subprocess.run(
-        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-         "stream=nb_read_frames", "-of", "csv=p=0", str(result.video)], capture_output=True, text=True, check=True)
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=nb_read_frames",
+            "-of",
+            "csv=p=0",
+            str(result.video),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert int(counted.stdout.strip()) == frames  # no frame repeated or dropped at the join
     info = ffprobe(result.video)
     assert {s["codec_name"] for s in info["streams"]} == {"h264", "aac"}
@@ -227,10 +258,16 @@ def test_svg_pictures_keep_gradients_text_and_opacity(project: Path, tmp_path: P
         '<defs><linearGradient id="g" x1="0" x2="1"><stop offset="0" stop-color="#ff0000"/>'
         '<stop offset="1" stop-color="#0000ff"/></linearGradient></defs>'
         '<rect width="300" height="150" fill="url(#g)"/><text x="20" y="80" font-size="40" fill="#fff">Oui</text>'
-        "</svg>", encoding="utf-8")
-    result = render_text(project, tmp_path, "svg",
-                         "title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
-                         "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n")
+        "</svg>",
+        encoding="utf-8",
+    )
+    result = render_text(
+        project,
+        tmp_path,
+        "svg",
+        "title: SVG\nvoice: {engine: silent}\nvideo: {resolution: 480p, fps: 10}\n"
+        "scenes:\n  - {type: image, file: ../assets/images/gradient.svg, duration: 3}\n",
+    )
     frame = frame_at(result.video, 2.0)
     assert colour_share(frame, "#F0000F", 40) > 0.005  # the red end of the gradient (Manim's importer drew black)
     assert colour_share(frame, "#0F00F0", 40) > 0.005  # the blue end

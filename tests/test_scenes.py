@@ -161,9 +161,7 @@ SCENES = {
         [0.0, 0.8, 1.2, 1.6],
     ),
     "statistic": (
-        StatisticScene(
-            type="statistic", value=12500, suffix="€", label="d’épargne moyenne", narration="x"
-        ),
+        StatisticScene(type="statistic", value=12500, suffix="€", label="d’épargne moyenne", narration="x"),
         [0.0, 1.2],
     ),
     "quote": (
@@ -283,9 +281,7 @@ def test_wrap_keeps_french_punctuation_with_its_word():
     for width in (2.0, 2.5, 3.0, 4.0):
         lines = wrap(text, measure, 0.3, width)
         assert lines is not None and " ".join(lines) == text
-        assert not any(
-            line.startswith((":", "!", "?", "»")) or line.endswith("«") for line in lines
-        ), lines
+        assert not any(line.startswith((":", "!", "?", "»")) or line.endswith("«") for line in lines), lines
 
 
 def test_sizes_are_relative_to_the_short_side():
@@ -316,19 +312,14 @@ def test_text_does_not_fit_names_the_field():
         )
     error = caught.value
     assert isinstance(error, InputError) and error.exit_code == ExitCode.BAD_INPUT
-    assert str(error).startswith(
-        "scenes[2].items[1].text: text too long to fit on screen at a readable size ("
-    )
+    assert str(error).startswith("scenes[2].items[1].text: text too long to fit on screen at a readable size (")
     assert "shorten it or split the scene" in str(error)
 
 
 def test_job_language_defaults_to_english_and_fingerprint_is_stable():
     job = make_job(SCENES["quote"][0], [0.0, 1.0])
     assert job.language == "en"
-    assert (
-        re.fullmatch(r"[0-9a-f]{64}", code_fingerprint())
-        and code_fingerprint() == code_fingerprint()
-    )
+    assert re.fullmatch(r"[0-9a-f]{64}", code_fingerprint()) and code_fingerprint() == code_fingerprint()
 
 
 def test_font_file_family_is_read_from_the_file():
@@ -349,11 +340,7 @@ def test_every_type_renders_an_exact_clip(kind, tmp_path):
     info = probe(out)
     assert info["nb_read_frames"] == "23"
     assert (info["width"], info["height"]) == (320, 180)
-    assert (
-        info["codec_name"] == "h264"
-        and info["pix_fmt"] == "yuv420p"
-        and info["r_frame_rate"] == "10/1"
-    )
+    assert info["codec_name"] == "h264" and info["pix_fmt"] == "yuv420p" and info["r_frame_rate"] == "10/1"
     assert info["nb_streams"] == 1  # no audio
     frames = decode(out, 320, 180)
     assert is_background(frames[0])  # the entrance fade starts from the plain background
@@ -390,9 +377,7 @@ def test_first_frame_is_a_keyframe_and_moov_is_first(tmp_path):
     ).stdout.split()[0]
     assert first.startswith("1,I")
     head = out.read_bytes()[:4096]
-    assert head.find(b"moov") != -1 and (
-        head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat")
-    )
+    assert head.find(b"moov") != -1 and (head.find(b"mdat") == -1 or head.find(b"moov") < head.find(b"mdat"))
 
 
 @needs_ffmpeg
@@ -416,9 +401,7 @@ def test_items_appear_at_their_cues(tmp_path):
         assert ink(cue_frame) <= ink(cue_frame - 1) + 15  # (codec noise)
         assert ink(cue_frame + 9) > ink(cue_frame) + 20
     heading_rows = frames[9][: 180 // 3]
-    assert (
-        near(heading_rows, PRIMARY).sum() > 30
-    )  # the heading sits at the top, in the primary colour
+    assert near(heading_rows, PRIMARY).sum() > 30  # the heading sits at the top, in the primary colour
 
 
 @needs_ffmpeg
@@ -429,9 +412,7 @@ def test_statistic_counts_up(tmp_path):
     frames = decode(render(job, tmp_path), 320, 180)
     counting = [frames[k] for k in range(4, 20, 3)]
     assert any(np.abs(a - b).max() > 60 for a, b in pairwise(counting))  # digits change
-    assert (
-        np.abs(frames[21] - frames[24]).max() < 12
-    )  # then it holds its value (until the label comes)
+    assert np.abs(frames[21] - frames[24]).max() < 12  # then it holds its value (until the label comes)
 
 
 @needs_ffmpeg
@@ -470,9 +451,7 @@ def test_long_texts_stay_inside_the_frame(kind, size, tmp_path):
         "title": (TitleScene(type="title", title=LONG, subtitle=LONG, narration="x"), 2),
     }
     scene, count = scenes[kind]
-    job = make_job(
-        scene, [0.1 * k for k in range(count)], size=size, frames=14, exit="cut", enter="cut"
-    )
+    job = make_job(scene, [0.1 * k for k in range(count)], size=size, frames=14, exit="cut", enter="cut")
     frames = decode(render(job, tmp_path), *size)
     last = frames[-1]
     assert not is_background(last)
@@ -557,22 +536,16 @@ def test_absurd_title_raises_text_does_not_fit_and_leaves_no_file(tmp_path):
     out = tmp_path / "clip.mp4"
     with pytest.raises(TextDoesNotFit) as caught:
         render(job, tmp_path)
-    assert str(caught.value).startswith(
-        "scenes[3].title: text too long to fit on screen at a readable size"
-    )
+    assert str(caught.value).startswith("scenes[3].title: text too long to fit on screen at a readable size")
     assert not out.exists()
 
 
 @pytest.mark.render
 def test_unknown_icon_in_a_scene_names_the_field(tmp_path):
-    scene = BulletsScene(
-        type="bullets", items=["Un", {"text": "Deux", "icon": "handshak"}], narration="x"
-    )
+    scene = BulletsScene(type="bullets", items=["Un", {"text": "Deux", "icon": "handshak"}], narration="x")
     with pytest.raises(UnknownIcon) as caught:
         render(make_job(scene, [0.0, 0.5, 1.0]), tmp_path)
-    assert str(caught.value).startswith(
-        "scenes[0].items[1].icon: unknown icon 'handshak'; closest: handshake"
-    )
+    assert str(caught.value).startswith("scenes[0].items[1].icon: unknown icon 'handshak'; closest: handshake")
     assert not (tmp_path / "clip.mp4").exists()
 
 
@@ -588,10 +561,7 @@ def test_bad_inputs_fail_cleanly(tmp_path):
 def test_quote_marks_in_the_text_are_not_doubled():
     from scenes.types.quote import strip_quote_marks
 
-    assert (
-        strip_quote_marks("« Une banque doit parler votre langue. »")
-        == "Une banque doit parler votre langue."
-    )
+    assert strip_quote_marks("« Une banque doit parler votre langue. »") == "Une banque doit parler votre langue."
     assert strip_quote_marks("\u201cBe useful.\u201d") == "Be useful."
     assert strip_quote_marks("Il a dit « oui »") == "Il a dit « oui »"  # not around the whole text
 

@@ -51,9 +51,7 @@ def problems_of(path: Path | str) -> list[str]:
 
 def test_corpus_is_complete() -> None:
     expectations = sorted(p.stem for p in (REPO / INVALID).glob("*.expected"))
-    assert expectations == INVALID_CASES, (
-        "each invalid script needs its .expected file and vice versa"
-    )
+    assert expectations == INVALID_CASES, "each invalid script needs its .expected file and vice versa"
     assert len(INVALID_CASES) >= 30
     assert len(VALID_CASES) >= 3
 
@@ -148,10 +146,7 @@ def project(tmp_path: Path) -> Path:
 
 def test_generated_project_is_valid(project: Path) -> None:
     (project / "ok.yaml").write_text(SCRIPT, encoding="utf-8")
-    assert (
-        load_script(project / "ok.yaml").files["scenes[0].file"]
-        == (project / "assets/picture.png").resolve()
-    )
+    assert load_script(project / "ok.yaml").files["scenes[0].file"] == (project / "assets/picture.png").resolve()
 
 
 def test_symbolic_link_out_of_the_project(project: Path) -> None:
@@ -186,9 +181,7 @@ def test_symbolic_link_folder_out_of_the_project(project: Path) -> None:
 
 
 def test_path_climbing_out_of_the_project(project: Path) -> None:
-    (project / "up.yaml").write_text(
-        SCRIPT.replace("assets/picture.png", "../outside/secret.png"), encoding="utf-8"
-    )
+    (project / "up.yaml").write_text(SCRIPT.replace("assets/picture.png", "../outside/secret.png"), encoding="utf-8")
     assert problems_of(project / "up.yaml") == [
         f"{project}/up.yaml:5:11 scenes[0].file: '../outside/secret.png' is outside the project "
         f"folder ({project}/); copy the file into the project (for example under assets/) "
@@ -199,8 +192,7 @@ def test_path_climbing_out_of_the_project(project: Path) -> None:
 def test_binary_file(project: Path) -> None:
     (project / "picture.yaml").write_bytes(PNG)
     assert problems_of(project / "picture.yaml") == [
-        f"{project}/picture.yaml:1:1 (file): this is a binary file, not a YAML script; "
-        "give the path of a .yaml file"
+        f"{project}/picture.yaml:1:1 (file): this is a binary file, not a YAML script; give the path of a .yaml file"
     ]
 
 
@@ -216,9 +208,7 @@ def test_oversized_file(project: Path) -> None:
 
 
 def test_deep_nesting_beyond_the_parser(project: Path) -> None:
-    (project / "deep.yaml").write_text(
-        "title: x\nscenes: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8"
-    )
+    (project / "deep.yaml").write_text("title: x\nscenes: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     assert problems_of(project / "deep.yaml") == [
         f"{project}/deep.yaml:1:1 (yaml): the script is nested too deeply "
         "(brackets inside brackets?); "
@@ -230,28 +220,23 @@ def test_empty_picture(project: Path) -> None:
     (project / "assets/picture.png").write_bytes(b"")
     (project / "empty.yaml").write_text(SCRIPT, encoding="utf-8")
     assert problems_of(project / "empty.yaml") == [
-        f"{project}/empty.yaml:5:11 scenes[0].file: 'assets/picture.png' is empty (0 bytes); "
-        "export the file again"
+        f"{project}/empty.yaml:5:11 scenes[0].file: 'assets/picture.png' is empty (0 bytes); export the file again"
     ]
 
 
 def test_missing_script_file() -> None:
     assert problems_of(INVALID / "no-such-script.yaml") == [
-        f"{INVALID}/no-such-script.yaml:1:1 (file): no such script file; "
-        "check the name and the folder"
+        f"{INVALID}/no-such-script.yaml:1:1 (file): no such script file; check the name and the folder"
     ]
 
 
 def test_folder_given_as_script() -> None:
     assert problems_of(INVALID / "files") == [
-        f"{INVALID}/files:1:1 (file): this is a folder, not a script file; "
-        "give the path of a .yaml file"
+        f"{INVALID}/files:1:1 (file): this is a folder, not a script file; give the path of a .yaml file"
     ]
 
 
-@pytest.mark.skipif(
-    IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants"
-)
+@pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants")
 def test_unreadable_picture(project: Path) -> None:
     (project / "assets/picture.png").chmod(0)
     (project / "locked.yaml").write_text(SCRIPT, encoding="utf-8")
@@ -265,9 +250,7 @@ def test_unreadable_picture(project: Path) -> None:
         (project / "assets/picture.png").chmod(0o644)
 
 
-@pytest.mark.skipif(
-    IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants"
-)
+@pytest.mark.skipif(IS_ROOT, reason="root reads files whatever their mode; see the *_as_root variants")
 def test_unreadable_script(project: Path) -> None:
     (project / "locked.yaml").write_text(SCRIPT, encoding="utf-8")
     (project / "locked.yaml").chmod(0)
@@ -334,8 +317,7 @@ def cli_lines(problems: list[str]) -> list[str]:
     lines = [f"ERROR {line}" for line in problems]
     if len(problems) > 1:
         lines.append(
-            f"{len(problems)} problems; fix them and run again "
-            "(`render --check FILE` checks without rendering)"
+            f"{len(problems)} problems; fix them and run again (`render --check FILE` checks without rendering)"
         )
     return lines
 

@@ -117,9 +117,7 @@ def test_publish_sends_video_metadata_thumbnail_captions_and_playlist(youtube, t
     assert len(start) == 1
     assert start[0].query["uploadType"] == "resumable"
     assert start[0].query["part"] == "snippet,status"
-    assert start[0].headers["x-upload-content-length"] == str(
-        (build / "mission.mp4").stat().st_size
-    )
+    assert start[0].headers["x-upload-content-length"] == str((build / "mission.mp4").stat().st_size)
     assert start[0].headers["x-upload-content-type"] == "video/mp4"
     chunks = youtube.chunk_puts()
     assert len(chunks) == 5  # 1.3 MB in 256 KiB chunks
@@ -278,9 +276,7 @@ def test_a_connection_dropped_mid_chunk_resumes_inside_the_chunk(youtube, token,
     starts = [int(c.content_range.split()[1].split("-")[0]) for c in chunks]
     assert starts == [0, 2 * CHUNK_UNIT, 3 * CHUNK_UNIT]  # resumed at the byte the server confirmed
     sent = sum(c.body_bytes for c in chunks)
-    assert (
-        sent == (build / "mission.mp4").stat().st_size + CHUNK_UNIT
-    )  # only the unconfirmed part again
+    assert sent == (build / "mission.mp4").stat().st_size + CHUNK_UNIT  # only the unconfirmed part again
 
 
 def test_a_timeout_is_retried(youtube, token, build):
@@ -306,9 +302,7 @@ def test_kill_mid_upload_then_rerun_resumes_the_same_session(youtube, token, tmp
         str(CHUNK_UNIT),
     ]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    process = subprocess.Popen(
-        args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
         while youtube.chunks_stored < 3 and time.monotonic() < deadline and process.poll() is None:
@@ -334,9 +328,7 @@ def test_kill_mid_upload_then_rerun_resumes_the_same_session(youtube, token, tmp
     assert len(youtube.calls("POST", "/upload/youtube/v3/videos")) == 1
     later = youtube.requests[requests_before:]
     assert later[0].content_range == f"bytes */{(build / 'mission.mp4').stat().st_size}"
-    first_chunk = next(
-        r for r in later if r.content_range and not r.content_range.startswith("bytes */")
-    )
+    first_chunk = next(r for r in later if r.content_range and not r.content_range.startswith("bytes */"))
     assert first_chunk.content_range.startswith(f"bytes {stored}-")
     assert ledger(build)["entries"][0]["session_uri"] is None
 
@@ -558,9 +550,7 @@ def test_no_arguments_is_a_usage_error():
 
 
 def test_dry_run_prints_the_requests_and_sends_nothing(youtube, build):
-    result = run_cli(
-        [str(build), "--dry-run", "--api-endpoint", youtube.url, "--chunk-size", str(CHUNK_UNIT)]
-    )
+    result = run_cli([str(build), "--dry-run", "--api-endpoint", youtube.url, "--chunk-size", str(CHUNK_UNIT)])
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert youtube.requests == []
@@ -589,10 +579,7 @@ def test_dry_run_after_publishing_shows_the_update(youtube, token, build):
     result = cli_publish(youtube, token, build, "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert len(youtube.requests) == count
-    assert (
-        f"GET {youtube.url}youtube/v3/videos?part=snippet%2Cstatus&id={first.video_id}"
-        in result.stdout
-    )
+    assert f"GET {youtube.url}youtube/v3/videos?part=snippet%2Cstatus&id={first.video_id}" in result.stdout
     assert f"PUT {youtube.url}youtube/v3/videos?part=snippet%2Cstatus" in result.stdout
     assert '"title": "Nouveau titre"' in result.stdout
     assert "upload/youtube/v3/videos" not in result.stdout
@@ -622,10 +609,7 @@ def test_an_existing_playlist_is_found_by_title_across_pages(youtube, token, tmp
     video_id = assert_one_intact_video(youtube, build)
     assert len(youtube.playlists) == 6  # none created
     (item,) = youtube.playlist_items.values()
-    assert (
-        item["snippet"]["playlistId"] == wanted
-        and item["snippet"]["resourceId"]["videoId"] == video_id
-    )
+    assert item["snippet"]["playlistId"] == wanted and item["snippet"]["resourceId"]["videoId"] == video_id
 
 
 def test_a_playlist_given_by_id(youtube, token, tmp_path):

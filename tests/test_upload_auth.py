@@ -63,9 +63,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "config" / "explainer-toolkit"
 
 
-def test_login_runs_the_loopback_flow_and_saves_a_private_token(
-    youtube, config, tmp_path, monkeypatch
-):
+def test_login_runs_the_loopback_flow_and_saves_a_private_token(youtube, config, tmp_path, monkeypatch):
     browser = _Browser()
     monkeypatch.setattr("webbrowser.get", lambda *a, **k: browser)
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")  # the fake token endpoint is plain http
@@ -113,9 +111,7 @@ def test_login_runs_the_loopback_flow_and_saves_a_private_token(
 
 
 def test_login_without_a_client_secrets_file(config, tmp_path):
-    result = CliRunner().invoke(
-        command, ["--login", "--client-secrets", str(tmp_path / "nope.json")]
-    )
+    result = CliRunner().invoke(command, ["--login", "--client-secrets", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert result.stderr.startswith("ERROR client secrets file")
     assert "does not exist" in result.stderr and "Desktop app" in result.stderr
@@ -127,11 +123,7 @@ def test_login_rejects_a_web_client_secrets_file(config, tmp_path):
     path = tmp_path / "web.json"
     path.write_text(json.dumps({"web": {"client_id": "x", "client_secret": "websecret123"}}))
     result = CliRunner().invoke(command, ["--login", "--client-secrets", str(path)])
-    assert (
-        result.exit_code == 2
-        and "'installed'" in result.stderr
-        and "websecret123" not in result.stderr
-    )
+    assert result.exit_code == 2 and "'installed'" in result.stderr and "websecret123" not in result.stderr
 
 
 def test_an_expired_token_is_refreshed_before_use_and_saved(youtube, tmp_path):
@@ -212,9 +204,7 @@ def test_discovery_document_moves_uploads_to_the_endpoint():
 
 
 def _http_error(status: int, reason: str, message: str = "m") -> HttpError:
-    body = {
-        "error": {"code": status, "message": message, "errors": [{"reason": reason, "domain": "d"}]}
-    }
+    body = {"error": {"code": status, "message": message, "errors": [{"reason": reason, "domain": "d"}]}}
     return HttpError(Response({"status": status}), json.dumps(body).encode())
 
 
@@ -232,9 +222,7 @@ def test_google_error_bodies_are_classified():
 
 def test_backoff_is_exponential_with_jitter():
     waits: list[float] = []
-    backoff = Backoff(
-        PlainReporter(io.StringIO()), attempts=5, base=1.0, sleep=waits.append, rand=lambda: 0.5
-    )
+    backoff = Backoff(PlainReporter(io.StringIO()), attempts=5, base=1.0, sleep=waits.append, rand=lambda: 0.5)
     calls: list[int] = []
 
     def flaky(attempt: int) -> str:
@@ -267,9 +255,7 @@ def test_video_body_and_update_body():
         "selfDeclaredMadeForKids": False,
         "publishAt": "2099-01-01T10:00:00Z",
     }
-    update = update_body(
-        "vid", body, {"status": {"license": "creativeCommon", "uploadStatus": "processed"}}
-    )
+    update = update_body("vid", body, {"status": {"license": "creativeCommon", "uploadStatus": "processed"}})
     assert update["id"] == "vid" and update["status"]["license"] == "creativeCommon"
     assert "uploadStatus" not in update["status"]
 
@@ -291,17 +277,13 @@ def test_progress_is_a_rich_bar_on_a_terminal_and_lines_elsewhere():
     for done in range(0, 101, 5):
         plain.progress("uploading x.mp4", done, 100)
     lines = stream.getvalue().splitlines()
-    assert lines[0] == "uploading x.mp4: 0% (0 B of 100 B)" and lines[-1].startswith(
-        "uploading x.mp4: 100%"
-    )
+    assert lines[0] == "uploading x.mp4: 0% (0 B of 100 B)" and lines[-1].startswith("uploading x.mp4: 100%")
     assert len(lines) == 11
 
 
 def test_publish_options_reject_both_profile_and_token_file(tmp_path):
     build = make_build(tmp_path)
-    result = CliRunner().invoke(
-        command, [str(build), "--dry-run", "--profile", "a", "--token-file", "t.json"]
-    )
+    result = CliRunner().invoke(command, [str(build), "--dry-run", "--profile", "a", "--token-file", "t.json"])
     assert result.exit_code == 2 and "not both" in result.stderr
 
 

@@ -129,9 +129,7 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
     if token_file is not None:
         path = Path(token_file).expanduser().absolute()
         account = f"token-file:{path}"
-        missing_hint = (
-            "pass the path of an authorized-user JSON file (what `upload --login` writes)"
-        )
+        missing_hint = "pass the path of an authorized-user JSON file (what `upload --login` writes)"
     else:
         profile = profile or DEFAULT_PROFILE
         path = profile_token_path(profile)
@@ -141,28 +139,18 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
             + " (FILE: your OAuth client's JSON; see docs/publishing.md)"
         )
     if not path.is_file():
-        what = (
-            f"token file {path}"
-            if token_file is not None
-            else f"no YouTube login for profile {profile!r} ({path})"
-        )
-        raise InputError(
-            f"{what} does not exist" if token_file is not None else what, hint=missing_hint
-        )
+        what = f"token file {path}" if token_file is not None else f"no YouTube login for profile {profile!r} ({path})"
+        raise InputError(f"{what} does not exist" if token_file is not None else what, hint=missing_hint)
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
         credentials = credentials_from_info(info, path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
-        detail = (
-            error.args[0] if isinstance(error, ValueError) and error.args else type(error).__name__
-        )
+        detail = error.args[0] if isinstance(error, ValueError) and error.args else type(error).__name__
         raise InputError(
             f"{path} is not a usable token file ({redaction.redact(str(detail))})",
             hint=missing_hint,
         ) from None
-    return LoadedCredentials(
-        credentials, path, account, None if token_file is not None else profile
-    )
+    return LoadedCredentials(credentials, path, account, None if token_file is not None else profile)
 
 
 def find_client_secrets(path: Path | None) -> Path:
@@ -186,8 +174,7 @@ def find_client_secrets(path: Path | None) -> Path:
     if not isinstance(data, dict) or "installed" not in data:
         kind = next(iter(data), "?") if isinstance(data, dict) and data else "?"
         raise InputError(
-            f"{path} is not a desktop-app client secrets file (its type is {kind!r}, expected "
-            "'installed')",
+            f"{path} is not a desktop-app client secrets file (its type is {kind!r}, expected 'installed')",
             hint=hint,
         )
     redaction.register(data["installed"].get("client_secret"))
@@ -236,11 +223,7 @@ def login(
     except Exception as error:  # oauthlib, network, timeout: one line, never the secrets
         if isinstance(error, KeyboardInterrupt):  # pragma: no cover - not an Exception
             raise
-        detail = (
-            getattr(error, "description", None)
-            or getattr(error, "error", None)
-            or type(error).__name__
-        )
+        detail = getattr(error, "description", None) or getattr(error, "error", None) or type(error).__name__
         if type(error).__name__ == "WSGITimeoutError":
             detail = f"no answer from the browser within {int(timeout)} s"
         raise PublishError(
@@ -259,8 +242,7 @@ def login(
     if not credentials.refresh_token:
         raise PublishError(
             "Google returned no refresh token, so the login would expire within an hour",
-            hint="remove the app's access at https://myaccount.google.com/permissions "
-            "and run `upload --login` again",
+            hint="remove the app's access at https://myaccount.google.com/permissions and run `upload --login` again",
         )
     path = profile_token_path(profile)
     save_credentials(credentials, path)

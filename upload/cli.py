@@ -123,9 +123,7 @@ def run_guarded(action: Callable[[], Any]) -> int:
         return int(ExitCode.INTERRUPTED)
     except Exception as error:  # a bug: still one line, no traceback, no secrets
         click.echo(redact(f"ERROR unexpected {type(error).__name__}: {error}"), err=True)
-        click.echo(
-            "hint: run the same command again; if it repeats, report it with this message", err=True
-        )
+        click.echo("hint: run the same command again; if it repeats, report it with this message", err=True)
         return int(ExitCode.FAILURE)
     return int(ExitCode.OK)
 
@@ -142,8 +140,7 @@ def print_result(result: PublishResult) -> None:
     "--login",
     "do_login",
     is_flag=True,
-    help="Log in to YouTube in the browser (OAuth, loopback redirect) and save the token for "
-    "--profile.",
+    help="Log in to YouTube in the browser (OAuth, loopback redirect) and save the token for --profile.",
 )
 @add_publish_options
 def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
@@ -161,8 +158,7 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
         if do_login:
             if options.token_file is not None:
                 raise InputError(
-                    "--login saves the token for a profile; it cannot be combined with "
-                    "--token-file",
+                    "--login saves the token for a profile; it cannot be combined with --token-file",
                     hint="use --profile NAME instead",
                 )
             auth.login(

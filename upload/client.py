@@ -38,8 +38,7 @@ def resolve_endpoint(endpoint: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise InputError(
             f"{value!r} is not an API endpoint URL",
-            hint="give the server's root, for example https://youtube.googleapis.com/ "
-            "or http://127.0.0.1:8080/",
+            hint="give the server's root, for example https://youtube.googleapis.com/ or http://127.0.0.1:8080/",
         )
     path = parts.path.rstrip("/")
     for suffix in ("/youtube/v3", "/youtube"):
@@ -65,11 +64,7 @@ def discovery_document(root: str) -> dict[str, Any]:
 def _decompress(response: httplib2.Response, content: bytes) -> bytes:
     encoding = response.get("content-encoding")
     if encoding in ("gzip", "deflate") and content:
-        content = (
-            gzip.decompress(content)
-            if encoding == "gzip"
-            else zlib.decompress(content, -zlib.MAX_WBITS)
-        )
+        content = gzip.decompress(content) if encoding == "gzip" else zlib.decompress(content, -zlib.MAX_WBITS)
         response["-content-encoding"] = response.pop("content-encoding")
         response["content-length"] = str(len(content))
     return content
@@ -83,9 +78,7 @@ class UploadHttp(httplib2.Http):
     (``Content-Range: bytes */N``) and a resume from the confirmed byte instead,
     which our retry loop does. Other requests keep httplib2's behaviour."""
 
-    def _conn_request(
-        self, conn: Any, request_uri: str, method: str, body: Any, headers: dict[str, str]
-    ) -> Any:
+    def _conn_request(self, conn: Any, request_uri: str, method: str, body: Any, headers: dict[str, str]) -> Any:
         if method != "PUT" or not any(k.lower() == "content-range" for k in headers):
             return super()._conn_request(conn, request_uri, method, body, headers)
         try:
@@ -129,9 +122,7 @@ def build_service(root: str, http: Any) -> Any:
     return build_from_document(discovery_document(root), http=http)
 
 
-def authorized_http(
-    credentials: Any, timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None
-) -> Any:
+def authorized_http(credentials: Any, timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None) -> Any:
     """An httplib2 transport that adds the token, refreshes it on expiry or a 401, and re-sends."""
     import google_auth_httplib2
 

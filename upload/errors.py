@@ -15,9 +15,7 @@ from render.errors import InputError, PublishError, ToolkitError
 from upload.redaction import redact
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-RETRY_REASONS = frozenset(
-    {"rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"}
-)
+RETRY_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"})
 TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
     httplib2.HttpLib2Error,
     http.client.HTTPException,
@@ -53,9 +51,7 @@ def api_problem(error: HttpError) -> ApiProblem:
     except (ValueError, AttributeError, UnicodeDecodeError, TypeError):
         pass
     if not message:
-        message = (
-            getattr(error.resp, "reason", "") or http.client.responses.get(status, "")
-        ).strip()
+        message = (getattr(error.resp, "reason", "") or http.client.responses.get(status, "")).strip()
     return ApiProblem(status, reason, redact(message.strip()))
 
 
@@ -63,9 +59,7 @@ def is_transient(error: BaseException) -> bool:
     """Worth retrying with backoff: 5xx, 429, rate limits, dropped connections, timeouts."""
     if isinstance(error, HttpError):
         problem = api_problem(error)
-        return problem.status in RETRY_STATUS or (
-            problem.status == 403 and problem.reason in RETRY_REASONS
-        )
+        return problem.status in RETRY_STATUS or (problem.status == 403 and problem.reason in RETRY_REASONS)
     if isinstance(error, auth_exceptions.RefreshError):
         return bool(getattr(error, "retryable", False))
     return isinstance(error, TRANSPORT_ERRORS)
@@ -119,16 +113,14 @@ def _explain_http(problem: ApiProblem, action: str, account: str) -> ToolkitErro
     detail = f"{message} ({reason or status})" if message else f"HTTP {status} {reason}".strip()
     if reason in ("quotaExceeded", "dailyLimitExceeded"):
         return PublishError(
-            f"the YouTube API quota of this Google Cloud project is used up ({reason}) while "
-            f"{action}",
+            f"the YouTube API quota of this Google Cloud project is used up ({reason}) while {action}",
             hint="the quota resets at midnight Pacific time; run the same command again after that "
             "(finished steps are not repeated)",
         )
     if reason == "uploadLimitExceeded":
         return PublishError(
             "this channel has reached YouTube's upload limit (uploadLimitExceeded)",
-            hint="the limit counts uploads per channel over 24 hours; run the same command "
-            "again tomorrow",
+            hint="the limit counts uploads per channel over 24 hours; run the same command again tomorrow",
         )
     if reason == "youtubeSignupRequired":
         return PublishError(
@@ -159,14 +151,11 @@ def _explain_http(problem: ApiProblem, action: str, account: str) -> ToolkitErro
     if status == 403 and reason in ("accessNotConfigured", "SERVICE_DISABLED"):
         return PublishError(
             f"the YouTube Data API is not enabled for this Google Cloud project: {detail}",
-            hint="enable 'YouTube Data API v3' in Google Cloud Console for the project of "
-            "your client secrets",
+            hint="enable 'YouTube Data API v3' in Google Cloud Console for the project of your client secrets",
         )
     if status in RETRY_STATUS or (status == 403 and reason in RETRY_REASONS):
         return PublishError(f"YouTube kept failing while {action}: {detail}", hint=RESUME_HINT)
-    return PublishError(
-        f"YouTube refused {action}: {detail}", hint="see the message above; " + RESUME_HINT
-    )
+    return PublishError(f"YouTube refused {action}: {detail}", hint="see the message above; " + RESUME_HINT)
 
 
 def is_fatal(error: BaseException) -> bool:

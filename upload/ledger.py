@@ -42,9 +42,7 @@ class Entry(_Model):
     video_sha256: str
     video_file: str
     video_bytes: int
-    other_accounts: list[str] = Field(
-        default_factory=list, description="other logins found to be on the same channel"
-    )
+    other_accounts: list[str] = Field(default_factory=list, description="other logins found to be on the same channel")
     video_id: str | None = None
     channel_id: str | None = None
     session_uri: str | None = None
@@ -53,9 +51,7 @@ class Entry(_Model):
     privacy: str | None = None
     thumbnail_sha256: str | None = None
     captions: dict[str, CaptionRecord] = Field(default_factory=dict)
-    playlist_ref: str | None = Field(
-        default=None, description="the script's `playlist` (title or id) last applied"
-    )
+    playlist_ref: str | None = Field(default=None, description="the script's `playlist` (title or id) last applied")
     playlist_id: str | None = None
     playlist_item_id: str | None = None
     created: str = Field(default_factory=now_iso)
@@ -83,9 +79,7 @@ class Ledger:
         ledger = cls(folder)
         if ledger.path.exists():
             try:
-                ledger.data = LedgerData.model_validate(
-                    json.loads(ledger.path.read_text(encoding="utf-8"))
-                )
+                ledger.data = LedgerData.model_validate(json.loads(ledger.path.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as error:
                 raise InputError(
                     f"{ledger.path}: unreadable publish ledger ({type(error).__name__})",
@@ -109,9 +103,7 @@ class Ledger:
         return [
             entry
             for entry in reversed(self.data.entries)
-            if (entry.endpoint, entry.video_sha256) == (endpoint, video_sha256)
-            and entry.video_id
-            and entry.channel_id
+            if (entry.endpoint, entry.video_sha256) == (endpoint, video_sha256) and entry.video_id and entry.channel_id
         ]
         return None
 

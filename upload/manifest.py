@@ -151,9 +151,7 @@ def load_build(folder: Path) -> Build:
     try:
         manifest = Manifest.model_validate(data)
     except ValidationError as error:
-        raise InputError(
-            f"{path}: {_validation_lines(error, 'manifest')}", hint=RUN_RENDER
-        ) from None
+        raise InputError(f"{path}: {_validation_lines(error, 'manifest')}", hint=RUN_RENDER) from None
     if manifest.format != 1:
         raise InputError(
             f"{path}: manifest format {manifest.format} is not supported (expected 1)",
@@ -185,8 +183,7 @@ def load_build(folder: Path) -> Build:
         thumbnail = _checked(folder, manifest.outputs.thumbnail, "thumbnail")
     if thumbnail is not None and thumbnail.size > THUMBNAIL_MAX_BYTES:
         raise InputError(
-            f"{thumbnail.path}: the thumbnail is {thumbnail.size} bytes; YouTube accepts at "
-            "most 2 MB",
+            f"{thumbnail.path}: the thumbnail is {thumbnail.size} bytes; YouTube accepts at most 2 MB",
             hint="use a smaller JPEG or PNG (1280x720 is enough)",
         )
 
@@ -214,8 +211,6 @@ def check_schedule(publish: Publish, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     if publish.publish_at <= now:
         raise InputError(
-            f"publish_at {publish.publish_at.isoformat()} is in the past; YouTube can only "
-            "schedule a future time",
-            hint="set a later `publish_at` in the script's publish block (or remove it) and "
-            "render again",
+            f"publish_at {publish.publish_at.isoformat()} is in the past; YouTube can only schedule a future time",
+            hint="set a later `publish_at` in the script's publish block (or remove it) and render again",
         )

@@ -40,9 +40,7 @@ def video_body(publish: Publish, language: str) -> dict[str, Any]:
     return {"snippet": snippet, "status": status}
 
 
-def update_body(
-    video_id: str, body: dict[str, Any], current: dict[str, Any] | None
-) -> dict[str, Any]:
+def update_body(video_id: str, body: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
     """The videos.update body: ours, plus the status fields we do not manage kept as they are."""
     status = dict(body["status"])
     for key in _KEPT_STATUS_FIELDS:

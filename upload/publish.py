@@ -70,8 +70,7 @@ class PublishOptions:
     def check(self) -> None:
         if self.chunk_size <= 0 or self.chunk_size % CHUNK_UNIT:
             raise InputError(
-                f"the chunk size {self.chunk_size} is not a positive multiple of 256 KiB "
-                "(262144 bytes)",
+                f"the chunk size {self.chunk_size} is not a positive multiple of 256 KiB (262144 bytes)",
                 hint="use for example --chunk-size 8388608 (8 MiB)",
             )
         if self.timeout <= 0:
@@ -121,12 +120,7 @@ def publish_build(
     endpoint = resolve_endpoint(options.api_endpoint)
     body = video_body(build.publish, build.language)
     known = Ledger.load(build.folder).find(options.account, endpoint, build.video.sha256)
-    if (
-        options.force_new
-        or known is None
-        or not known.video_id
-        or known.metadata_sha256 != fingerprint(body)
-    ):
+    if options.force_new or known is None or not known.video_id or known.metadata_sha256 != fingerprint(body):
         check_schedule(build.publish)  # only when the metadata (with publishAt) is about to be sent
     if options.dry_run:
         ledger = Ledger.load(build.folder)
@@ -157,17 +151,13 @@ def _credentials(options: PublishOptions, reporter: Reporter) -> auth.LoadedCred
     return auth.load_credentials(options.profile, None)
 
 
-def _caption_request(
-    service: Any, video_id: str, track: CaptionTrack, caption_id: str | None = None
-) -> Any:
+def _caption_request(service: Any, video_id: str, track: CaptionTrack, caption_id: str | None = None) -> Any:
     media = MediaFileUpload(str(track.file.path), mimetype=track.file.mimetype)
     if caption_id:
         return service.captions().update(
             part="snippet", body={"id": caption_id, "snippet": {"isDraft": False}}, media_body=media
         )
-    return service.captions().insert(
-        part="snippet", body=_caption_body(video_id, track), media_body=media
-    )
+    return service.captions().insert(part="snippet", body=_caption_body(video_id, track), media_body=media)
 
 
 def _caption_body(video_id: str, track: CaptionTrack) -> dict[str, Any]:
@@ -241,15 +231,12 @@ class _Publisher:
         locked = forced_private(requested, (resource.get("status") or {}).get("privacyStatus"))
         failures = self._steps(entry)
         url = entry.url
-        self.reporter.info(
-            f"{'published' if action == 'uploaded' else action}: {url} (video {entry.video_id})"
-        )
+        self.reporter.info(f"{'published' if action == 'uploaded' else action}: {url} (video {entry.video_id})")
         if locked is not None:
             raise locked
         if failures:
             raise PublishError(
-                f"the video is published ({url}), but {len(failures)} step(s) failed: "
-                + "; ".join(failures),
+                f"the video is published ({url}), but {len(failures)} step(s) failed: " + "; ".join(failures),
                 hint="run the same command again to retry them; the video is not uploaded twice",
             )
         return PublishResult(
@@ -314,9 +301,7 @@ class _Publisher:
         if entry.session_uri:
             self.reporter.info(f"resuming the interrupted upload of {video.path.name}")
         else:
-            self.reporter.info(
-                f"uploading {video.path.name} ({video.size} bytes) to {self.endpoint}"
-            )
+            self.reporter.info(f"uploading {video.path.name} ({video.size} bytes) to {self.endpoint}")
         upload = ResumableUpload(
             self.http,
             make_request,
@@ -413,9 +398,7 @@ class _Publisher:
                 if is_fatal(error):
                     raise problem from None
                 failures.append(f"{name}: {problem.message}")
-                self._warn(
-                    f"{name}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
-                )
+                self._warn(f"{name}: {problem.message}" + (f" ({problem.hint})" if problem.hint else ""))
         return failures
 
     def _thumbnail(self, entry: Entry) -> None:
@@ -458,24 +441,15 @@ class _Publisher:
             except HttpError as error:
                 if api_problem(error).status != 404:  # deleted on YouTube: insert it again
                     raise
-        return self.backoff.run(
-            "adding the captions", lambda attempt: self._insert_caption(video_id, track, attempt)
-        )
+        return self.backoff.run("adding the captions", lambda attempt: self._insert_caption(video_id, track, attempt))
 
     def _insert_caption(self, video_id: str, track: CaptionTrack, attempt: int) -> str:
         if attempt:  # an earlier try may have succeeded without us seeing the answer
             try:
-                listed = (
-                    self.service.captions()
-                    .list(part="snippet", videoId=video_id)
-                    .execute(num_retries=0)
-                )
+                listed = self.service.captions().list(part="snippet", videoId=video_id).execute(num_retries=0)
                 for item in listed.get("items") or []:
                     snippet = item.get("snippet") or {}
-                    if (
-                        snippet.get("language") == track.language
-                        and snippet.get("name") == CAPTION_NAME
-                    ):
+                    if snippet.get("language") == track.language and snippet.get("name") == CAPTION_NAME:
                         return str(item["id"])
             except HttpError:
                 pass
@@ -568,10 +542,7 @@ def _dry_run(
     """List the requests a real run would send now, given the ledger; send nothing."""
     # No credentials, and requests are only built, never executed: nothing is sent.
     service = build_service(endpoint, build_http(options.timeout, endpoint))
-    lines = [
-        f"DRY RUN: nothing is sent. Requests `upload` would send to {endpoint}"
-        f" (account {options.account}):"
-    ]
+    lines = [f"DRY RUN: nothing is sent. Requests `upload` would send to {endpoint} (account {options.account}):"]
     count = 0
 
     def show(
@@ -591,15 +562,9 @@ def _dry_run(
         for key, value in (headers or {}).items():
             lines.append(f"   {key}: {value}")
         if metadata is not None:
-            lines.extend(
-                "   " + line
-                for line in json.dumps(metadata, indent=2, ensure_ascii=False).splitlines()
-            )
+            lines.extend("   " + line for line in json.dumps(metadata, indent=2, ensure_ascii=False).splitlines())
         if media is not None:
-            lines.append(
-                f"   media: {media.path} ({media.size} bytes, {media.mimetype}, sha256 "
-                f"{media.sha256})"
-            )
+            lines.append(f"   media: {media.path} ({media.size} bytes, {media.mimetype}, sha256 {media.sha256})")
 
     video = build.video
     entry = ledger.find(options.account, endpoint, video.sha256)
@@ -608,15 +573,13 @@ def _dry_run(
         video_id = entry.video_id
         show(
             service.videos().list(part=VIDEO_PARTS, id=video_id),
-            note=f"{ledger.path.name}: this content is published as {entry.url}; check it "
-            "still exists",
+            note=f"{ledger.path.name}: this content is published as {entry.url}; check it still exists",
         )
         if entry.metadata_sha256 != fingerprint(body):
             show(
                 service.videos().update(part=VIDEO_PARTS, body=update_body(video_id, body, None)),
                 metadata=update_body(video_id, body, None),
-                note="the metadata changed; status fields we do not manage are copied from "
-                "the video",
+                note="the metadata changed; status fields we do not manage are copied from the video",
             )
         else:
             lines.append("   # the metadata is unchanged: no videos.update")
@@ -656,8 +619,7 @@ def _dry_run(
                     "X-Upload-Content-Type": video.mimetype,
                     "X-Upload-Content-Length": str(video.size),
                 },
-                note="starts a resumable upload session; the answer's Location header is the "
-                "session URI",
+                note="starts a resumable upload session; the answer's Location header is the session URI",
             )
         ranges = chunk_ranges(video.size, options.chunk_size)
         first, last = ranges[0], ranges[-1]
@@ -679,9 +641,7 @@ def _dry_run(
         show(
             service.thumbnails().set(
                 videoId=video_id,
-                media_body=MediaFileUpload(
-                    str(build.thumbnail.path), mimetype=build.thumbnail.mimetype
-                ),
+                media_body=MediaFileUpload(str(build.thumbnail.path), mimetype=build.thumbnail.mimetype),
             ),
             media=build.thumbnail,
         )
@@ -692,16 +652,12 @@ def _dry_run(
         request = _caption_request(service, video_id, track, record.id if record else None)
         show(
             request,
-            metadata={"id": record.id, "snippet": {"isDraft": False}}
-            if record
-            else _caption_body(video_id, track),
+            metadata={"id": record.id, "snippet": {"isDraft": False}} if record else _caption_body(video_id, track),
             media=track.file,
             note="multipart: JSON metadata + the SRT file",
         )
     ref = build.publish.playlist
-    if ref and not (
-        action_entry and action_entry.playlist_ref == ref and action_entry.playlist_item_id
-    ):
+    if ref and not (action_entry and action_entry.playlist_ref == ref and action_entry.playlist_item_id):
         playlist_id = ref
         if not PLAYLIST_ID.match(ref):
             playlist_id = "PLAYLIST_ID"
@@ -710,22 +666,16 @@ def _dry_run(
                 note=f"look for the playlist titled {ref!r} (all pages)",
             )
             show(
-                service.playlists().insert(
-                    part="snippet,status", body=_playlist_body(ref, build.publish.privacy)
-                ),
+                service.playlists().insert(part="snippet,status", body=_playlist_body(ref, build.publish.privacy)),
                 metadata=_playlist_body(ref, build.publish.privacy),
                 note="only if no playlist has that title",
             )
         show(
-            service.playlistItems().list(
-                part="snippet", playlistId=playlist_id, videoId=video_id, maxResults=50
-            ),
+            service.playlistItems().list(part="snippet", playlistId=playlist_id, videoId=video_id, maxResults=50),
             note="is the video already in it?",
         )
         show(
-            service.playlistItems().insert(
-                part="snippet", body=_playlist_item_body(playlist_id, video_id)
-            ),
+            service.playlistItems().insert(part="snippet", body=_playlist_item_body(playlist_id, video_id)),
             metadata=_playlist_item_body(playlist_id, video_id),
             note="only if it is not",
         )

@@ -62,8 +62,7 @@ class Backoff:
         seconds = self.delay(attempt)
         self.waited.append(seconds)
         self.reporter.warning(
-            f"{what}: {describe(error)}; retrying in {seconds:.1f} s "
-            f"(try {attempt + 2} of {self.attempts})"
+            f"{what}: {describe(error)}; retrying in {seconds:.1f} s (try {attempt + 2} of {self.attempts})"
         )
         self.sleep(seconds)
 
@@ -157,14 +156,10 @@ class ResumableUpload:
             try:
                 return self._run_session()
             except SessionExpired:
-                self.reporter.warning(
-                    "the upload session has expired; starting a new upload session"
-                )
+                self.reporter.warning("the upload session has expired; starting a new upload session")
                 self.session_uri = None
                 self.on_session(None)
-        raise PublishError(
-            "YouTube kept discarding the upload session", hint="run the same command again later"
-        )
+        raise PublishError("YouTube kept discarding the upload session", hint="run the same command again later")
 
     def _run_session(self) -> dict[str, Any]:
         request = self.make_request()

@@ -49,9 +49,27 @@ def main(out: Path) -> None:
     stereo = np.stack([total, np.roll(total, 200)], axis=1)
     pcm = (stereo * 32767).astype("<i2").tobytes()
     subprocess.run(
-        ["ffmpeg", "-y", "-loglevel", "error", "-f", "s16le", "-ar", str(RATE), "-ac", "2", "-i", "-",
-         "-c:a", "libmp3lame", "-b:a", "128k", str(out)],
-        input=pcm, check=True,
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            str(RATE),
+            "-ac",
+            "2",
+            "-i",
+            "-",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "128k",
+            str(out),
+        ],
+        input=pcm,
+        check=True,
     )
 
 

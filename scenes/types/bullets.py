@@ -20,10 +20,7 @@ def build(kit: Kit) -> list[Beat]:
     assert isinstance(scene, BulletsScene)
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     items = scene.bullet_items()
-    fields = [
-        f"items[{k}]" if isinstance(raw, str) else f"items[{k}].text"
-        for k, raw in enumerate(scene.items)
-    ]
+    fields = [f"items[{k}]" if isinstance(raw, str) else f"items[{k}].text" for k, raw in enumerate(scene.items)]
     beats: list[Beat] = []
 
     top = frame.top
@@ -53,20 +50,14 @@ def build(kit: Kit) -> list[Beat]:
     for item, field in zip(items, fields, strict=True):
         text = kit.text(item.text, field, "body", text_w, row_h, size=size)
         if item.icon:
-            circle = Circle(
-                radius=badge / 2, fill_color=brand.primary, fill_opacity=0.12, stroke_width=0
-            )
-            icon = kit.icon(
-                item.icon, field.replace(".text", "") + ".icon", badge * 0.5, brand.primary
-            )
+            circle = Circle(radius=badge / 2, fill_color=brand.primary, fill_opacity=0.12, stroke_width=0)
+            icon = kit.icon(item.icon, field.replace(".text", "") + ".icon", badge * 0.5, brand.primary)
             if icon.width > badge * 0.6:
                 icon.scale_to_fit_width(badge * 0.6)
             icon.move_to(circle)
             marker = VGroup(circle, icon)
         else:
-            dot = Circle(
-                radius=badge * 0.16, fill_color=brand.secondary, fill_opacity=1, stroke_width=0
-            )
+            dot = Circle(radius=badge * 0.16, fill_color=brand.secondary, fill_opacity=1, stroke_width=0)
             marker = VGroup(Circle(radius=badge / 2, stroke_width=0, fill_opacity=0), dot)
         place(marker, left=frame.left)
         place(text, left=text_x)
@@ -107,7 +98,5 @@ def build(kit: Kit) -> list[Beat]:
                 (FadeIn(text, shift=RIGHT * kit.px(40)), 0.1, 1.0),
             ]
 
-        beats.append(
-            Beat(cues[k + 1], [shown_marker, shown_text], appear, seconds=0.7, name=f"items[{k}]")
-        )
+        beats.append(Beat(cues[k + 1], [shown_marker, shown_text], appear, seconds=0.7, name=f"items[{k}]"))
     return beats

@@ -54,11 +54,7 @@ def build(kit: Kit) -> list[Beat]:
     item_gap = min(kit.px(22), inner_h * 0.25 / max(most - 1, 1))
     item_h = (inner_h - head_h - kit.px(24) - item_gap * (most - 1)) / most
     item_size = common_size(
-        [
-            (text, kit.field(f"{name}.items[{k}]"))
-            for name, c in columns
-            for k, text in enumerate(c.items)
-        ],
+        [(text, kit.field(f"{name}.items[{k}]")) for name, c in columns for k, text in enumerate(c.items)],
         kit.font,
         inner_w - dot_w,
         item_h,
@@ -83,9 +79,7 @@ def build(kit: Kit) -> list[Beat]:
         rows = []
         y = head.get_bottom()[1] - kit.px(30)
         for k, item in enumerate(column.items):
-            text = kit.text(
-                item, f"{name}.items[{k}]", "body", inner_w - dot_w, item_h, size=item_size
-            )
+            text = kit.text(item, f"{name}.items[{k}]", "body", inner_w - dot_w, item_h, size=item_size)
             bullet = Circle(
                 radius=kit.px(8),
                 fill_color=tint if index else brand.primary,
@@ -94,9 +88,7 @@ def build(kit: Kit) -> list[Beat]:
             )
             place(text, left=head.get_center()[0] - inner_w / 2 + dot_w, top=y)
             first_line = text.get_top()[1] - item_size * 0.45
-            bullet.move_to(
-                np.array([head.get_center()[0] - inner_w / 2 + dot_w * 0.35, first_line, 0.0])
-            )
+            bullet.move_to(np.array([head.get_center()[0] - inner_w / 2 + dot_w * 0.35, first_line, 0.0]))
             rows.append(VGroup(bullet, text))
             y = text.get_bottom()[1] - item_gap
         columns_built.append((tint, head, rows))

@@ -35,9 +35,7 @@ def build(kit: Kit) -> list[Beat]:
     )
     room_h = frame.content_height - (caption.height + kit.px(36) if caption else 0)
     # fitted so that even fully zoomed the picture stays inside its box
-    picture = kit.picture(
-        job.image_file, "file", frame.content_width / ZOOM, room_h / ZOOM, oversample=ZOOM
-    )
+    picture = kit.picture(job.image_file, "file", frame.content_width / ZOOM, room_h / ZOOM, oversample=ZOOM)
     # picture and caption as one block, centred in the content box
     space = kit.px(36) + picture.height * (ZOOM - 1) / 2  # room for the zoom
     if caption is not None:

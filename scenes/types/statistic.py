@@ -25,9 +25,7 @@ NBSP = "\u00a0"
 class CountUp(Animation):
     """Rebuilds the number's text as it counts (only when the shown string changes)."""
 
-    def __init__(
-        self, holder: VGroup, make: Callable[[float], Any], value: float, **kwargs: Any
-    ) -> None:
+    def __init__(self, holder: VGroup, make: Callable[[float], Any], value: float, **kwargs: Any) -> None:
         self._make = make
         self._value = value
         self._shown: str | None = None
@@ -109,9 +107,7 @@ def build(kit: Kit) -> list[Beat]:
         word_suffix, suffix = suffix.strip(), ""
 
     def shown(value: float) -> str:
-        return with_affixes(
-            prefix, format_number(value, decimals, kit.language), suffix, kit.language
-        )
+        return with_affixes(prefix, format_number(value, decimals, kit.language), suffix, kit.language)
 
     width = frame.content_width
     words_h = frame.content_height * 0.14
@@ -149,9 +145,7 @@ def build(kit: Kit) -> list[Beat]:
     )
     em = em_of(final)
     bar = kit.accent_bar(width=kit.px(180))
-    label = kit.text(
-        scene.label, "label", "body", width * 0.9, frame.content_height * 0.34, align="center"
-    )
+    label = kit.text(scene.label, "label", "body", width * 0.9, frame.content_height * 0.34, align="center")
     final.move_to(ORIGIN)
     parts: list[Any] = []
     if above is not None:

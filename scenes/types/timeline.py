@@ -46,9 +46,7 @@ def build(kit: Kit) -> list[Beat]:
     dot_r = kit.px(15)
 
     def dot() -> VGroup:
-        ring = Circle(
-            radius=dot_r * 1.7, fill_color=brand.primary, fill_opacity=0.15, stroke_width=0
-        )
+        ring = Circle(radius=dot_r * 1.7, fill_color=brand.primary, fill_opacity=0.15, stroke_width=0)
         core = Circle(radius=dot_r, fill_color=brand.primary, fill_opacity=1, stroke_width=0)
         return VGroup(ring, core)
 
@@ -136,19 +134,13 @@ def build(kit: Kit) -> list[Beat]:
             date_h = max(row_h * 0.35, one_line)
             text_h = row_h - date_h - kit.px(10)
             date_w = text_w
-            date_size = common_size(
-                dates, kit.font, text_w, date_h, kit.px(56), kit.min_text, bold=True
-            )
+            date_size = common_size(dates, kit.font, text_w, date_h, kit.px(56), kit.min_text, bold=True)
             text_size = common_size(texts, kit.font, text_w, text_h, kit.px(50), kit.min_text)
             inline = False
         except TextDoesNotFit:  # crowded: the date in a column left of its text
             date_w, date_h, text_h = text_w * 0.3, row_h, row_h
-            date_size = common_size(
-                dates, kit.font, date_w, date_h, kit.px(50), kit.min_text, bold=True
-            )
-            text_size = common_size(
-                texts, kit.font, text_w - date_w - kit.px(20), text_h, kit.px(46), kit.min_text
-            )
+            date_size = common_size(dates, kit.font, date_w, date_h, kit.px(50), kit.min_text, bold=True)
+            text_size = common_size(texts, kit.font, text_w - date_w - kit.px(20), text_h, kit.px(46), kit.min_text)
             inline = True
         rows = []
         for k, event in enumerate(events):

@@ -27,12 +27,7 @@ def build(kit: Kit) -> list[Beat]:
     subtitle = kit.optional_text(
         scene.subtitle, "subtitle", "subtitle", width * 0.9, frame.content_height * 0.22, align="center"
     )
-    title_h = (
-        frame.content_height
-        - top_room
-        - (subtitle.height + kit.px(80) if subtitle else 0)
-        - kit.px(40)
-    )
+    title_h = frame.content_height - top_room - (subtitle.height + kit.px(80) if subtitle else 0) - kit.px(40)
     title = kit.text(
         scene.title,
         "title",
