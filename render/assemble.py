@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from render.errors import EnvironmentProblem, RenderFailure
+from contract.errors import EnvironmentProblem, RenderFailure
 from scenes.encoding import ffmpeg_exe
 
 AUDIO_RATE = 44100  # 2 × espeak-ng's 22050 Hz

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from render.errors import ExitCode, InputError, ScriptError, ToolkitError
+from contract.errors import ExitCode, InputError, ScriptError, ToolkitError
 from upload.cli import add_publish_options, publish_options_from_kwargs
 
 
@@ -161,7 +161,7 @@ def command(
 
         cache_root = cache_dir or default_cache_dir()
         if schema:
-            from render.model import Script
+            from contract.script import Script
 
             click.echo(json.dumps(Script.model_json_schema(), indent=2, ensure_ascii=False))
             return

@@ -27,8 +27,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from render.errors import InputError, ScriptError
-from render.model import LANGUAGE_TAG, SCENE_TYPES, Brand, Script, Voice
+from contract.errors import InputError, ScriptError
+from contract.script import LANGUAGE_TAG, SCENE_TYPES, Brand, Script, Voice
 
 MAX_SCRIPT_BYTES = 1_000_000
 MAX_NODES = 100_000
@@ -502,7 +502,7 @@ def _walk_loc(data: Any, loc: tuple[Any, ...], root: type[BaseModel] = Script) -
 
 def _owner_model(path: Path_, data: Any, root: type[BaseModel] = Script) -> type[BaseModel] | None:
     """The model class of the mapping that holds the last element of `path`."""
-    from render import model
+    from contract import script as model
 
     owner: Any = root
     current = data
@@ -535,7 +535,7 @@ _SCENE_MODELS = {
 
 
 def _model_tables() -> tuple[dict[Any, Any], dict[Any, Any]]:
-    from render import model
+    from contract import script as model
 
     fields: dict[Any, Any] = {
         (model.Script, "voice"): model.Voice,
@@ -1126,8 +1126,13 @@ def _check_content(data: dict[str, Any], doc: Document) -> list[str]:
 
 def _check_voice(data: dict[str, Any], doc: Document) -> list[str]:
     """Is there a voice for this language (or this voice id)? Only when both are valid."""
-    from render.narration import engine_for
+    from render.narration import ENGINES, engine_for
 
+    given = data.get("voice")
+    engine = given.get("engine") if isinstance(given, dict) else None
+    if isinstance(engine, str) and engine.strip() not in ENGINES:
+        message = f"unknown voice engine {engine.strip()!r}; use one of: {', '.join(sorted(ENGINES))}"
+        return [doc.problem(("voice", "engine"), message)]
     language = data.get("language", "en")
     if not isinstance(language, str) or not LANGUAGE_TAG.match(language.strip()):
         return []

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from render.errors import EnvironmentProblem, InputError
+from contract.errors import EnvironmentProblem, InputError
 
 if TYPE_CHECKING:
-    from render.model import Script
+    from contract.script import Script
 
 SAMPLE_RATE = 22050
 CAPTION_LINE = 42  # characters per caption line (broadcast convention)

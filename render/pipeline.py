@@ -30,9 +30,9 @@ from filelock import FileLock, Timeout
 from render import assemble
 from render.cache import Cache, atomic_move, atomic_write_bytes, default_cache_dir, digest, file_sha256
 from render.captions import Cue, to_srt, to_vtt
-from render.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
+from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
 from render.loader import LoadedScript, load_script
-from render.model import Script, Video
+from contract.script import Script, Video
 from render.narration import (
     SAMPLE_RATE,
     VoiceChoice,
@@ -104,7 +104,7 @@ class RenderResult:
 
 @dataclass
 class PlannedScene:
-    job: Any  # scenes.job.SceneJob
+    job: Any  # contract.job.SceneJob
     key: str
     timing: SceneTiming
     start_frame: int
@@ -193,7 +193,7 @@ def plan_scenes(
     loaded: LoadedScript, video: Video, seconds: dict[str, float], scene_crf: int = FINAL_CRF
 ) -> list[PlannedScene]:
     from scenes import code_fingerprint
-    from scenes.job import SceneJob
+    from contract.job import SceneJob
 
     script = loaded.script
     width, height = video.size
@@ -253,7 +253,7 @@ def _worker_init() -> None:
 
 def _render_in_worker(job_json: str, target: str) -> float:
     from scenes import render_scene
-    from scenes.job import SceneJob
+    from contract.job import SceneJob
 
     started = time.perf_counter()
     render_scene(SceneJob.model_validate_json(job_json), Path(target))

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from render.model import (
+from contract.script import (
     BulletItem,
     BulletsScene,
     ComparisonScene,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scenes.job import SceneJob
+    from contract.job import SceneJob
 
 # Bump when a change alters pictures without touching this package's files
 # (e.g. a change of meaning in the job's fields); file edits are caught by code_fingerprint().

@@ -20,11 +20,11 @@ from manim import config
 from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
-from render.errors import ToolkitError
+from contract.errors import ToolkitError
 from scenes.base import BrandCamera, BrandScene
 from scenes.cues import check_cues
 from scenes.encoding import FramePipe
-from scenes.errors import SceneRenderFailure
+from contract.scene_errors import SceneRenderFailure
 from scenes.registry import builder_for
 
 

@@ -42,7 +42,7 @@ from manim import (
 from manim.animation.animation import prepare_animation
 from manim.camera.moving_camera import MovingCamera
 
-from scenes.errors import SceneInputError
+from contract.scene_errors import SceneInputError
 from scenes.fonts import FontSpec, brand_font
 from scenes.icons import find_icon
 from scenes.layout import MIN_TEXT_PX, Align, Frame, fit_text, lighten
@@ -50,7 +50,7 @@ from scenes.layout import MIN_TEXT_PX, Align, Frame, fit_text, lighten
 if TYPE_CHECKING:
     from manim import Text
 
-    from scenes.job import SceneJob
+    from contract.job import SceneJob
 
 # Text roles: (size in px at 1080 on the short side, bold)
 ROLES: dict[str, tuple[float, bool]] = {
@@ -358,7 +358,7 @@ class Kit:
     # --- graphics ----------------------------------------------------------------------
 
     def icon(self, name: str, field: str, height: float, colour: str) -> VMobject:
-        from scenes.errors import UnknownIcon
+        from contract.scene_errors import UnknownIcon
 
         try:
             path = find_icon(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenes.errors import SceneRenderFailure
+from contract.scene_errors import SceneRenderFailure
 
 FIXED: dict[str, tuple[str, ...]] = {
     "title": ("title", "subtitle"),

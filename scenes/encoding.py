@@ -19,8 +19,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from render.errors import EnvironmentProblem
-from scenes.errors import SceneRenderFailure
+from contract.errors import EnvironmentProblem
+from contract.scene_errors import SceneRenderFailure
 
 
 @cache

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from scenes.errors import UnknownIcon
+from contract.scene_errors import UnknownIcon
 
 STYLES = ("solid", "regular", "brands")  # preference order for a bare name
 _FA_ROOT = "static/fontawesomefree/js-packages/@fortawesome/fontawesome-free"

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from scenes.errors import TextDoesNotFit
+from contract.scene_errors import TextDoesNotFit
 from scenes.fonts import FontSpec, Measure
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 Adding a type is one module in :mod:`scenes.types` with ``@register("name")``,
 one import line in ``scenes/types/__init__.py``, and its cue layout in
-:mod:`scenes.cues` (plus the pydantic model in ``render/model.py``).
+:mod:`scenes.cues` (plus the pydantic model in ``contract/script.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from scenes.errors import SceneRenderFailure
+from contract.scene_errors import SceneRenderFailure
 
 if TYPE_CHECKING:
     from scenes.base import Beat, Kit

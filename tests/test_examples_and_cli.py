@@ -210,8 +210,8 @@ def test_missing_espeak_is_an_environment_failure_naming_the_package(tmp_path: P
 def test_errors_cross_process_boundaries_intact() -> None:
     import pickle
 
-    from render.errors import ScriptError
-    from scenes.errors import TextDoesNotFit
+    from contract.errors import ScriptError
+    from contract.scene_errors import TextDoesNotFit
 
     for error in (TextDoesNotFit("scenes[1].title", "too long"), ScriptError(["a.yaml:1:1 x: y"])):
         copy = pickle.loads(pickle.dumps(error))

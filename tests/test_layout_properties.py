@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenes.errors import TextDoesNotFit
+from contract.scene_errors import TextDoesNotFit
 from scenes.fonts import FontSpec
 from scenes.layout import fit_text
 

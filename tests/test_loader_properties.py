@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from render.errors import ScriptError
+from contract.errors import ScriptError
 from render.loader import load_script
-from render.model import SCENE_TYPES, Script
+from contract.script import SCENE_TYPES, Script
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = "tests/data/scripts/valid"

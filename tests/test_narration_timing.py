@@ -9,7 +9,7 @@ import pytest
 import srt
 
 from render.captions import Cue, to_srt, to_vtt, wrap
-from render.model import BulletsScene, ComparisonScene, TitleScene
+from contract.script import BulletsScene, ComparisonScene, TitleScene
 from render.narration import (
     Pyttsx3Engine,
     SilentEngine,
@@ -167,7 +167,7 @@ def test_wrap_balances_two_lines() -> None:
 
 
 def test_text_heavy_scene_stays_long_enough_to_read() -> None:
-    from render.model import QuoteScene
+    from contract.script import QuoteScene
     from render.timing import READING_WORDS_PER_SECOND
 
     words = " ".join(["mot"] * 42)

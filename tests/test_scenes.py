@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from render.errors import ExitCode, InputError
-from render.model import (
+from contract.errors import ExitCode, InputError
+from contract.script import (
     Brand,
     BulletsScene,
     ClosingScene,
@@ -30,9 +30,9 @@ from render.model import (
 )
 from scenes import code_fingerprint
 from scenes.cues import cue_names
-from scenes.errors import SceneInputError, SceneRenderFailure, TextDoesNotFit, UnknownIcon
+from contract.scene_errors import SceneInputError, SceneRenderFailure, TextDoesNotFit, UnknownIcon
 from scenes.icons import find_icon, icon_names
-from scenes.job import SceneJob
+from contract.job import SceneJob
 from scenes.numbers import decimals_of, format_number
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from render.errors import ScriptError
+from contract.errors import ScriptError
 from render.loader import MAX_SCRIPT_BYTES, LoadedScript, load_script
-from render.model import Script
+from contract.script import Script
 
 REPO = Path(__file__).resolve().parent.parent
 INVALID = Path("tests/data/scripts/invalid")

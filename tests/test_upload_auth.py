@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from googleapiclient.errors import HttpError
 from httplib2 import Response
 
-from render.errors import InputError
+from contract.errors import InputError
 from tests.fake_youtube import (
     CHUNK_UNIT,
     FakeYouTube,
@@ -244,7 +244,7 @@ def test_backoff_is_exponential_with_jitter():
 
 
 def test_video_body_and_update_body():
-    from render.model import Publish
+    from contract.script import Publish
 
     publish = Publish(title="T", tags=["a"], publish_at=datetime(2099, 1, 1, 10, tzinfo=UTC))
     body = video_body(publish, "fr-FR")

@@ -17,7 +17,7 @@ from typing import Any
 import google.oauth2.credentials
 import platformdirs
 
-from render.errors import InputError, PublishError
+from contract.errors import InputError, PublishError
 from upload import redaction
 from upload._files import write_atomic
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from render.errors import ExitCode, InputError, ToolkitError
+from contract.errors import ExitCode, InputError, ToolkitError
 from upload import auth
 from upload.client import ENDPOINT_ENV
 from upload.publish import PublishOptions, PublishResult, publish_build

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import httplib2
 from googleapiclient.discovery import build_from_document
 
-from render.errors import InputError
+from contract.errors import InputError
 
 DEFAULT_ENDPOINT = "https://youtube.googleapis.com/"
 ENDPOINT_ENV = "YOUTUBE_API_ENDPOINT"

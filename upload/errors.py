@@ -11,7 +11,7 @@ import httplib2
 from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
-from render.errors import InputError, PublishError, ToolkitError
+from contract.errors import InputError, PublishError, ToolkitError
 from upload.redaction import redact
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})

@@ -15,7 +15,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from render.errors import InputError
+from contract.errors import InputError
 from upload._files import write_atomic
 
 LEDGER = "publish-ledger.json"

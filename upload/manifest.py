@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from render.errors import InputError
-from render.model import Publish
+from contract.errors import InputError
+from contract.script import Publish
 
 MANIFEST = "manifest.json"
 RUN_RENDER = "run `render` on the script first (it writes the video and manifest.json)"

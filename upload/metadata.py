@@ -7,7 +7,7 @@ import json
 from datetime import UTC
 from typing import Any
 
-from render.model import Publish
+from contract.script import Publish
 
 # `part=` must name every top-level part of the body, or YouTube drops it silently.
 VIDEO_PARTS = "snippet,status"

@@ -21,7 +21,7 @@ from typing import Any, Literal, TextIO
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 
-from render.errors import InputError, PublishError, ToolkitError
+from contract.errors import InputError, PublishError, ToolkitError
 from upload import auth
 from upload.client import (
     DEFAULT_TIMEOUT,

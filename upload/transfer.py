@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaFileUpload
 
-from render.errors import PublishError
+from contract.errors import PublishError
 from upload.errors import describe, is_transient
 from upload.report import Reporter
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, Circle, FadeIn, GrowFromCenter, Mobject, VGroup
 
-from render.model import BulletsScene
+from contract.script import BulletsScene
 from scenes.base import Beat, Kit, heading_beat, place
 from scenes.layout import common_size, lines_of
 from scenes.registry import register

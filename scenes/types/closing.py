@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from manim import DOWN, FadeIn, Group, GrowFromCenter, VGroup, Write
 
-from render.model import ClosingScene
+from contract.script import ClosingScene
 from scenes.base import Beat, Kit, pill, place
 from scenes.registry import register
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, UP, Circle, FadeIn, RoundedRectangle, VGroup
 
-from render.model import ComparisonScene
+from contract.script import ComparisonScene
 from scenes.base import Beat, Kit, heading_beat, place
 from scenes.layout import common_size
 from scenes.registry import register

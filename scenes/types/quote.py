@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, FadeIn, Text, VGroup, Write
 
-from render.model import QuoteScene
+from contract.script import QuoteScene
 from scenes.base import Beat, Kit, place
 from scenes.layout import lighten
 from scenes.registry import register

@@ -10,7 +10,7 @@ from typing import Any
 
 from manim import DOWN, ORIGIN, UP, Animation, FadeIn, GrowFromCenter, VGroup, rate_functions
 
-from render.model import StatisticScene
+from contract.script import StatisticScene
 from scenes.base import Beat, Kit, place
 from scenes.fonts import Measure
 from scenes.layout import build_text, em_of, wrap

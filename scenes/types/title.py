@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from manim import DOWN, ORIGIN, FadeIn, GrowFromCenter, VGroup, Write
 
-from render.model import TitleScene
+from contract.script import TitleScene
 from scenes.base import Beat, Kit, place
 from scenes.registry import register
 

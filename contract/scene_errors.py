@@ -1,13 +1,13 @@
 """Errors raised by the scene library.
 
-Each one derives from the toolkit's small hierarchy (:mod:`render.errors`), so the
+Each one derives from the toolkit's small hierarchy (:mod:`contract.errors`), so the
 CLI maps it to the right exit code: a text that cannot fit or an unknown icon is
 the script's fault (exit 2); a renderer or encoder crash is not (exit 1).
 """
 
 from __future__ import annotations
 
-from render.errors import InputError, RenderFailure
+from contract.errors import InputError, RenderFailure
 
 
 class TextDoesNotFit(InputError):

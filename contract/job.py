@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from render.model import Brand, Scene
+from contract.script import Brand, Scene
 
 Transition = Literal["cut", "fade", "slide"]
 

@@ -50,15 +50,6 @@ class Voice(Strict):
     id: str | None = Field(None, description="engine voice id; default: best voice for `language`")
     rate: int = Field(165, ge=60, le=450, description="words per minute")
 
-    @field_validator("engine")
-    @classmethod
-    def _known_engine(cls, value: str) -> str:
-        from render.narration import ENGINES
-
-        if value not in ENGINES:
-            raise ValueError(f"unknown voice engine {value!r}; use one of: {', '.join(sorted(ENGINES))}")
-        return value
-
 
 class Brand(Strict):
     primary: Colour = "#00703C"
