@@ -27,12 +27,12 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
+from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
+from contract.script import Script, Video
 from render import assemble
 from render.cache import Cache, atomic_move, atomic_write_bytes, default_cache_dir, digest, file_sha256
 from render.captions import Cue, to_srt, to_vtt
-from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
 from render.loader import LoadedScript, load_script
-from contract.script import Script, Video
 from render.narration import (
     SAMPLE_RATE,
     VoiceChoice,
@@ -192,8 +192,8 @@ def _keep(built: Path, cache: Cache) -> Path:
 def plan_scenes(
     loaded: LoadedScript, video: Video, seconds: dict[str, float], scene_crf: int = FINAL_CRF
 ) -> list[PlannedScene]:
-    from scenes import code_fingerprint
     from contract.job import SceneJob
+    from scenes import code_fingerprint
 
     script = loaded.script
     width, height = video.size
@@ -252,8 +252,8 @@ def _worker_init() -> None:
 
 
 def _render_in_worker(job_json: str, target: str) -> float:
-    from scenes import render_scene
     from contract.job import SceneJob
+    from scenes import render_scene
 
     started = time.perf_counter()
     render_scene(SceneJob.model_validate_json(job_json), Path(target))

@@ -21,10 +21,10 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
 from contract.errors import ToolkitError
+from contract.scene_errors import SceneRenderFailure
 from scenes.base import BrandCamera, BrandScene
 from scenes.cues import check_cues
 from scenes.encoding import FramePipe
-from contract.scene_errors import SceneRenderFailure
 from scenes.registry import builder_for
 
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from contract.errors import ScriptError
-from render.loader import load_script
 from contract.script import SCENE_TYPES, Script
+from render.loader import load_script
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = "tests/data/scripts/valid"

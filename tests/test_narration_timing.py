@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import srt
 
-from render.captions import Cue, to_srt, to_vtt, wrap
 from contract.script import BulletsScene, ComparisonScene, TitleScene
+from render.captions import Cue, to_srt, to_vtt, wrap
 from render.narration import (
     Pyttsx3Engine,
     SilentEngine,

@@ -17,6 +17,8 @@ import numpy as np
 import pytest
 
 from contract.errors import ExitCode, InputError
+from contract.job import SceneJob
+from contract.scene_errors import SceneInputError, SceneRenderFailure, TextDoesNotFit, UnknownIcon
 from contract.script import (
     Brand,
     BulletsScene,
@@ -30,9 +32,7 @@ from contract.script import (
 )
 from scenes import code_fingerprint
 from scenes.cues import cue_names
-from contract.scene_errors import SceneInputError, SceneRenderFailure, TextDoesNotFit, UnknownIcon
 from scenes.icons import find_icon, icon_names
-from contract.job import SceneJob
 from scenes.numbers import decimals_of, format_number
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from contract.errors import ScriptError
-from render.loader import MAX_SCRIPT_BYTES, LoadedScript, load_script
 from contract.script import Script
+from render.loader import MAX_SCRIPT_BYTES, LoadedScript, load_script
 
 REPO = Path(__file__).resolve().parent.parent
 INVALID = Path("tests/data/scripts/invalid")

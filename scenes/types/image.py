@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from manim import DOWN, UP, FadeIn
 
+from contract.scene_errors import SceneInputError
 from contract.script import ImageScene
 from scenes.base import Beat, Kit, Ticker, place
-from contract.scene_errors import SceneInputError
 from scenes.registry import register
 
 ZOOM = 1.06

@@ -22,9 +22,9 @@ from manim import (
     Write,
 )
 
+from contract.scene_errors import TextDoesNotFit
 from contract.script import TimelineScene
 from scenes.base import Beat, Kit, pill, place
-from contract.scene_errors import TextDoesNotFit
 from scenes.layout import common_size
 from scenes.registry import register
 
