@@ -19,8 +19,12 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py
 
+# ruff (lint + format), mypy --strict on the packages, and the import contracts (pyproject.toml)
 lint: $(STAMP)
-	$(VENV)/bin/ruff check scenes render upload tests bench
+	$(VENV)/bin/ruff check contract scenes render upload tests bench
+	$(VENV)/bin/ruff format --check contract scenes render upload tests bench
+	$(VENV)/bin/mypy contract scenes render upload
+	$(VENV)/bin/lint-imports
 
 install: $(STAMP)
 

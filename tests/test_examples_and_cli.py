@@ -244,13 +244,12 @@ def test_the_readme_example_script_is_valid(tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(.*?)```", readme, re.S)
     assert example is not None
-    script = REPO / "scripts" / f".readme-example-{os.getpid()}.yaml"  # beside the examples: same relative paths
-    try:
-        script.write_text(example.group(1), encoding="utf-8")
-        loaded = load_script(script)
-    finally:
-        script.unlink(missing_ok=True)
+    # in a copy of the project's layout, so that its relative asset paths resolve as in scripts/
+    script = make_project(tmp_path / "project") / "scripts" / "readme-example.yaml"
+    script.write_text(example.group(1), encoding="utf-8")
+    loaded = load_script(script)
     assert [scene.type for scene in loaded.script.scenes] == ["title", "bullets"]
+    assert loaded.script.language == "fr" and loaded.script.lexicon == {"TOOKAM": "tou kam"}
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The `render` subcommands, one module each (the group is in render/cli.py)."""

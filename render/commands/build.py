@@ -1,0 +1,168 @@
+"""`render build SCRIPT.yaml ...` (or plain `render SCRIPT.yaml ...`): render each script into OUT/<name>/.
+
+The mode flags of the first version (--check, --schema, --voices, --cache-info, --cache-prune)
+still work here, because users' scripts and habits rely on them; each hands over to its
+subcommand's function.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from contract.reporting import say
+from render.commands._common import CONTEXT, cache_dir_option, debug_option, finish, scripts_argument
+from upload.cli import add_publish_options, publish_options_from_kwargs
+
+
+@click.command(context_settings=CONTEXT)
+@scripts_argument
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="output folder; each script gets OUT/<name>/",
+)
+@click.option("--preview", is_flag=True, help="fast draft: 480p, 15 fps, same timing")
+@click.option("--check", is_flag=True, help="validate the scripts only; render nothing (= render check)")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="scenes rendered in parallel (default: number of cores)",
+)
+@click.option(
+    "--assembler",
+    type=click.Choice(["copy", "moviepy"]),
+    default="copy",
+    show_default=True,
+    help="final cut: 'copy' joins final-quality scene clips without re-encoding; 'moviepy' "
+    "re-encodes near-lossless clips once through MoviePy (slower)",
+)
+@click.option("--no-cache", is_flag=True, help="ignore the cache (render everything again)")
+@cache_dir_option
+@click.option("--cache-info", is_flag=True, help="show the cache's size and exit (= render cache info)")
+@click.option("--cache-prune", is_flag=True, help="shrink the cache to --keep and exit (= render cache prune)")
+@click.option("--keep", default="0", show_default=True, help="with --cache-prune: size to keep, e.g. 2G")
+@click.option(
+    "--voices",
+    "list_voices",
+    is_flag=True,
+    help="list the speech voices (filtered by SCRIPTS as language tags) and exit (= render voices)",
+)
+@click.option("--schema", is_flag=True, help="print the script format's JSON Schema and exit (= render schema)")
+@click.option(
+    "--publish", is_flag=True, help="after rendering, upload to YouTube; the options below apply (see `upload --help`)"
+)
+@click.option("--quiet", "-q", is_flag=True, help="print only errors and the final line")
+@debug_option
+@add_publish_options
+def build(
+    scripts: tuple[Path, ...],
+    out_dir: Path,
+    jobs: int | None,
+    assembler: str,
+    cache_dir: Path | None,
+    keep: str,
+    debug: bool,
+    **flags: Any,
+) -> None:
+    """Render SCRIPTS into OUT/<name>/: video, captions, thumbnail and manifest.json."""
+    publish_options = publish_options_from_kwargs(flags)
+
+    def action() -> None:
+        from render.commands.cache import show_cache
+        from render.commands.check import check_scripts, load_all
+        from render.commands.schema import print_schema
+        from render.commands.voices import print_voices
+
+        if flags["schema"]:
+            return print_schema()
+        if flags["list_voices"]:
+            return print_voices([str(s) for s in scripts])
+        if flags["cache_info"] or flags["cache_prune"]:
+            return show_cache(cache_dir, prune_to=keep if flags["cache_prune"] else None)
+        if flags["check"]:
+            return check_scripts(scripts)
+
+        from render.cache import default_cache_dir
+        from render.pipeline import RenderOptions, render_loaded
+
+        loaded = load_all(scripts)
+        quiet = flags["quiet"]
+        display = TerminalProgress() if sys.stderr.isatty() and not quiet else None
+        log: Callable[[str], None] = (lambda _line: None) if quiet else (display.log if display else say)
+        options = RenderOptions(
+            out_dir=out_dir,
+            preview=flags["preview"],
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=cache_dir or default_cache_dir(),
+            use_cache=not flags["no_cache"],
+            log=log,
+            assembler=assembler,
+        )
+        for item in loaded:
+            if display:
+                options.progress = display.scenes(item.name)
+            try:
+                result = render_loaded(item, options)
+            finally:
+                if display:
+                    display.stop()
+            if quiet:
+                click.echo(str(result.video))
+            if flags["publish"]:
+                from upload.cli import print_result
+                from upload.publish import publish_build
+
+                print_result(publish_build(result.folder, publish_options))
+        return None
+
+    finish(action, debug)
+
+
+class TerminalProgress:
+    """A progress bar for the scenes on a terminal (rich); log lines print above it."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.console = Console(stderr=True, highlight=False)
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("scenes"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
+
+    def log(self, line: str) -> None:
+        self.console.print(line, markup=False)
+
+    def scenes(self, name: str) -> Callable[[int, int], None]:
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                self.bar.start()
+                task = self.bar.add_task(name, total=total)
+            self.bar.update(task, completed=done)
+
+        return update
+
+    def stop(self) -> None:
+        self.bar.stop()
+        for task in list(self.bar.task_ids):
+            self.bar.remove_task(task)
