@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
+
+from contract.problems import Problem
 
 
 class ExitCode(IntEnum):
@@ -46,14 +49,14 @@ class InputError(ToolkitError):
 
 
 class ScriptError(InputError):
-    """One or more problems in a script, each already formatted `file:line:col path: message`."""
+    """One or more problems in a script (:class:`~contract.problems.Problem`), each printed on its own line."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
 
     def lines(self) -> list[str]:
-        return list(self.problems)
+        return [str(p) for p in self.problems]
 
 
 class EnvironmentProblem(ToolkitError):

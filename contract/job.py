@@ -10,17 +10,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contract.script import Brand, Scene
+from contract.scene_types import SceneField, uses_scene_types
+from contract.script import Brand
 
 Transition = Literal["cut", "fade", "slide"]
 
 
+@uses_scene_types
 class SceneJob(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     index: int = Field(description="0-based position in the script, for messages")
     field_path: str = Field(description='where the scene is in the script, e.g. "scenes[2]"')
-    scene: Scene = Field(discriminator="type")
+    scene: SceneField
     brand: Brand = Field(description="font_file and logo are absolute paths here")
     image_file: str | None = Field(None, description="absolute path of an image scene's picture")
     width: int
@@ -29,7 +31,7 @@ class SceneJob(BaseModel):
     frame_count: int = Field(description="the clip must have exactly this many frames")
     cues: list[float] = Field(
         description="seconds from the clip's start at which each element appears; "
-        "the list's meaning per scene type is in scenes/README.md"
+        "their meaning is the scene model's `cues()` (contract/scene_types/)"
     )
     enter: Transition = "fade"
     exit: Transition = "fade"

@@ -8,17 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from contract.script import (
-    BulletItem,
-    BulletsScene,
-    ComparisonScene,
-    Script,
-    TimelineEvent,
-    TimelineScene,
-)
+from contract.script import SceneBase, Script
 from render.narration import split_phrases
 
 LEAD_IN = 0.6  # seconds before the first word: the entrance transition plays here
@@ -54,38 +46,21 @@ class SceneTiming:
     phrases: list[TimedPhrase]
 
 
-def cue_count(scene: object) -> int:
-    if isinstance(scene, BulletsScene):
-        return 1 + len(scene.items)
-    if isinstance(scene, TimelineScene):
-        return 1 + len(scene.events)
-    return 3 if getattr(scene, "type", "") in {"comparison", "closing"} else 2
+def cue_count(scene: SceneBase) -> int:
+    return len(scene.cues())
 
 
-def on_screen_words(scene: object) -> int:
-    """How many words a viewer reads in this scene (titles, items, labels...)."""
-    texts: list[str] = []
-    for name in ("title", "subtitle", "label", "text", "author", "caption", "url", "prefix", "suffix"):
-        value = getattr(scene, name, None)
-        if isinstance(value, str):
-            texts.append(value)
-    if isinstance(scene, BulletsScene):
-        texts += [item.text for item in scene.bullet_items()]
-    if isinstance(scene, TimelineScene):
-        texts += [f"{event.date} {event.text}" for event in scene.events]
-    if isinstance(scene, ComparisonScene):
-        for column in (scene.left, scene.right):
-            texts += [column.heading, *column.items]
-    return sum(len(re.findall(r"\w+", text)) for text in texts)
+def on_screen_words(scene: SceneBase) -> int:
+    """How many words a viewer reads in this scene (every text it shows)."""
+    return sum(len(re.findall(r"\w+", text)) for _, text in scene.shown_texts())
 
 
-def scene_beats(scene: object) -> list[Beat]:
+def scene_beats(scene: SceneBase) -> list[Beat]:
     """The scene's narration, in speaking order, each beat tagged with the element it introduces."""
-    own = [Beat(text, None) for text in scene.narration_beats()]  # type: ignore[attr-defined]
-    if isinstance(scene, BulletsScene | TimelineScene):
-        entries: Sequence[BulletItem | TimelineEvent] = (
-            scene.bullet_items() if isinstance(scene, BulletsScene) else scene.events
-        )
+    own = [Beat(text, None) for text in scene.narration_beats()]
+    entries = scene.entries()
+    if entries:
+        # a list scene: entry k starts cue k + 1
         has_own = [bool(entry.narration and entry.narration.strip()) for entry in entries]
         if any(has_own):
             beats = own + [Beat(e.narration or "", k + 1) for k, e in enumerate(entries) if has_own[k]]
@@ -98,20 +73,15 @@ def scene_beats(scene: object) -> list[Beat]:
             beats = own
     else:
         beats = own
-        # title/quote/statistic...: beat k (k ≥ 1) introduces element k when there are enough
-        count = cue_count(scene)
-        if isinstance(scene, ComparisonScene) and len(beats) == 2:
-            beats[0].element, beats[1].element = 1, 2
-        else:
-            for k, beat in enumerate(beats[:count]):
-                beat.element = k
+        for beat, element in zip(beats, scene.beat_elements(len(beats)), strict=True):
+            beat.element = element
     for beat in beats:
         beat.phrases = split_phrases(beat.text)
     return [beat for beat in beats if beat.phrases]
 
 
 def time_scene(
-    scene: object, beats: list[Beat], seconds: dict[str, float], fps: int, minimum: float | None
+    scene: SceneBase, beats: list[Beat], seconds: dict[str, float], fps: int, minimum: float | None
 ) -> SceneTiming:
     """Lay the beats' phrases out and derive the element cues and the frame count.
 
@@ -139,7 +109,7 @@ def time_scene(
     if cues[0] is None:
         cues[0] = FIRST_CUE
     # list scenes whose items have no beats of their own: spread them over the speech
-    if isinstance(scene, BulletsScene | TimelineScene) and all(c is None for c in cues[1:]) and beats:
+    if scene.entries() and all(c is None for c in cues[1:]) and beats:
         first = beat_starts[0][1]
         span = max(speech_end - first, 0.8 * (count - 1))
         step = span / (count - 1) if count > 1 else 0

@@ -122,7 +122,7 @@ def render_scene(job: Any, out_path: Path) -> None:
     re-raised (toolkit errors as they are, anything else as SceneRenderFailure).
     """
     out_path = Path(out_path)
-    build = builder_for(job.scene.type)
+    build = builder_for(type(job.scene))
     check_cues(job)
     _sweep_stale_media_dirs()
     media_dir = tempfile.mkdtemp(prefix=f"{_MEDIA_PREFIX}{os.getpid()}-")
@@ -140,7 +140,7 @@ def render_scene(job: Any, out_path: Path) -> None:
     writer = type("JobPipeWriter", (PipeWriter,), {"pipe": pipe})
     try:
         renderer = CairoRenderer(file_writer_class=writer, camera_class=BrandCamera)
-        scene = BrandScene(job, build, renderer=renderer)
+        scene = BrandScene(job, lambda kit: build(kit, job.scene), renderer=renderer)
         scene.render()
         pipe.close()  # no-op when Manim already finished the writer
         if pipe.frames != job.frame_count:  # pragma: no cover - close() pads and write() truncates

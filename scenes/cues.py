@@ -1,4 +1,4 @@
-"""What each entry of `SceneJob.cues` means, per scene type (no Manim import).
+"""What each entry of `SceneJob.cues` means: the scene model says (`SceneBase.cues()`).
 
 ``cue_names(scene)`` lists the elements in cue order; the list always has this
 length, even when an optional field (a title, a subtitle...) is absent; that
@@ -7,33 +7,17 @@ entry is then ignored by the renderer.
 
 from __future__ import annotations
 
-from typing import Any
-
+from contract.job import SceneJob
 from contract.scene_errors import SceneRenderFailure
-
-FIXED: dict[str, tuple[str, ...]] = {
-    "title": ("title", "subtitle"),
-    "statistic": ("number", "label"),
-    "quote": ("text", "author"),
-    "image": ("picture", "caption"),
-    "comparison": ("title", "left", "right"),
-    "closing": ("title", "subtitle", "url"),
-}
+from contract.script import SceneBase
 
 
-def cue_names(scene: Any) -> list[str]:
+def cue_names(scene: SceneBase) -> list[str]:
     """The element each cue starts, e.g. ``["title", "items[0]", "items[1]"]`` for bullets."""
-    kind = scene.type
-    if kind == "bullets":
-        return ["title"] + [f"items[{k}]" for k in range(len(scene.items))]
-    if kind == "timeline":
-        return ["title"] + [f"events[{k}]" for k in range(len(scene.events))]
-    if kind in FIXED:
-        return list(FIXED[kind])
-    raise SceneRenderFailure(f"no cue layout for scene type {kind!r}")
+    return scene.cues()
 
 
-def check_cues(job: Any) -> None:
+def check_cues(job: SceneJob) -> None:
     """Fail early (a pipeline bug, not the user's) when the job's timing is malformed."""
     names = cue_names(job.scene)
     if len(job.cues) != len(names):

@@ -1,39 +1,47 @@
-"""Scene types by name: ``"bullets"`` -> a function building the scene's beats.
+"""Scene builders, keyed by their scene model: ``TitleScene`` -> the function drawing it.
 
-Adding a type is one module in :mod:`scenes.types` with ``@register("name")``,
-one import line in ``scenes/types/__init__.py``, and its cue layout in
-:mod:`scenes.cues` (plus the pydantic model in ``contract/script.py``).
+A builder receives the :class:`~scenes.base.Kit` and the typed scene, and returns
+the scene's beats. Adding a scene type is its model (``contract/scene_types/``) and
+one module in :mod:`scenes.types` holding ``@register(TheModel)`` (see docs/extending.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from contract.scene_errors import SceneRenderFailure
+from contract.script import SceneBase
 
 if TYPE_CHECKING:
     from scenes.base import Beat, Kit
 
-Builder = Callable[["Kit"], list["Beat"]]
+S = TypeVar("S", bound=SceneBase)
+Builder = Callable[["Kit", Any], list["Beat"]]
 
-SCENE_BUILDERS: dict[str, Builder] = {}
+SCENE_BUILDERS: dict[type[SceneBase], Builder] = {}
 
 
-def register(name: str) -> Callable[[Builder], Builder]:
-    def decorate(build: Builder) -> Builder:
-        SCENE_BUILDERS[name] = build
+def register(model: type[S]) -> Callable[[Callable[[Kit, S], list[Beat]]], Callable[[Kit, S], list[Beat]]]:
+    """Decorator: `build(kit, scene)` draws scenes of `model`."""
+
+    def decorate(build: Callable[[Kit, S], list[Beat]]) -> Callable[[Kit, S], list[Beat]]:
+        SCENE_BUILDERS[model] = build
         return build
 
     return decorate
 
 
-def builder_for(name: str) -> Builder:
+def unregister(model: type[SceneBase]) -> None:
+    """Forget the builder of `model` (tests that register their own type clean up with this)."""
+    SCENE_BUILDERS.pop(model, None)
+
+
+def builder_for(model: type[SceneBase]) -> Builder:
     import scenes.types  # noqa: F401 - registers the built-in types
 
     try:
-        return SCENE_BUILDERS[name]
+        return SCENE_BUILDERS[model]
     except KeyError:
-        raise SceneRenderFailure(
-            f"no scene builder for type {name!r} (known: {', '.join(sorted(SCENE_BUILDERS))})"
-        ) from None
+        known = ", ".join(sorted(m.__name__ for m in SCENE_BUILDERS))
+        raise SceneRenderFailure(f"no scene builder for {model.__name__} (known: {known})") from None

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from contract.errors import ScriptError
+from contract.problems import Problem
 from contract.script import SCENE_TYPES, Script
 from render.loader import load_script
 
@@ -57,9 +58,11 @@ def check(path: Path) -> str:
         loaded = load_script(path)
     except ScriptError as error:
         assert error.problems, "a ScriptError must say what is wrong"
-        assert len(set(error.problems)) == len(error.problems), error.problems
-        for line in error.problems:
-            assert isinstance(line, str) and LINE.match(line), line
+        lines = [str(problem) for problem in error.problems]
+        assert len(set(lines)) == len(lines), lines
+        for problem, line in zip(error.problems, lines, strict=True):
+            assert isinstance(problem, Problem) and problem.line >= 1 and problem.column >= 1, problem
+            assert LINE.match(line), line
             assert line.isprintable(), repr(line)
             line.encode("utf-8")  # printable on any UTF-8 terminal
         return "error"

@@ -43,7 +43,7 @@ def expected(name: str) -> list[str]:
 def problems_of(path: Path | str) -> list[str]:
     with pytest.raises(ScriptError) as info:
         load_script(path)
-    return info.value.problems
+    return [str(problem) for problem in info.value.problems]
 
 
 # --- the stored corpus -------------------------------------------------------------------
@@ -265,12 +265,12 @@ def test_unreadable_script(project: Path) -> None:
 
 def test_unreadable_picture_as_root(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # chmod 000 does not stop root: simulate the refusal where the loader asks for it.
-    import render.loader
+    import render.file_checks
 
     real_access = os.access
     picture = (project / "assets/picture.png").resolve()
     monkeypatch.setattr(
-        render.loader.os,
+        render.file_checks.os,
         "access",
         lambda path, mode: False if Path(path) == picture else real_access(path, mode),
     )
@@ -379,3 +379,81 @@ def test_cli_valid_scripts(tmp_path: Path) -> None:
     assert result.stderr == ""
     assert len(result.stdout.splitlines()) == len(files)
     assert not out.exists()
+
+
+# --- problems as data; cases git cannot hold ----------------------------------------------
+
+
+def test_problems_are_data_printed_in_one_place() -> None:
+    from contract.problems import Problem, format_path, parse_path
+
+    with pytest.raises(ScriptError) as info:
+        load_script(INVALID / "many-problems.yaml")
+    first = info.value.problems[0]
+    assert isinstance(first, Problem)
+    assert (first.file, first.line, first.column, first.field) == (
+        str(INVALID / "many-problems.yaml"),
+        4,
+        14,
+        "video.fps",
+    )
+    assert str(first) == expected("many-problems")[0]
+    assert info.value.lines() == expected("many-problems")
+    assert str(Problem("a.yaml", 3, 5, "scenes[0].title", "too long", "shorten it")) == (
+        "a.yaml:3:5 scenes[0].title: too long; shorten it"
+    )
+    for path in [("scenes", 2, "items", 0, "text"), ("lexicon", "Dr."), ("video", "fps")]:
+        assert parse_path(format_path(path)) == path
+
+
+def test_a_scene_error_is_located_from_its_field_path_not_its_message() -> None:
+    from contract.scene_errors import SceneInputError, TextDoesNotFit, UnknownIcon
+
+    loaded = load_script(VALID / "every-scene-type.yaml")
+    located = loaded.locate(TextDoesNotFit("scenes[1].items[1].text", "text too long"))
+    assert isinstance(located, ScriptError)
+    assert located.lines() == [f"{VALID}/every-scene-type.yaml:15:15 scenes[1].items[1].text: text too long"]
+    icon = loaded.locate(UnknownIcon("nope", [], "scenes[1].items[2].icon"))
+    assert str(icon.problems[0]).startswith(
+        f"{VALID}/every-scene-type.yaml:19:15 scenes[1].items[2].icon: unknown icon"
+    )  # type: ignore[attr-defined]
+    # the message is not read: a path-like start of a plain error is not taken for a field
+    plain = SceneInputError(None, "scenes[0].title: looks like a path")
+    assert loaded.locate(plain) is plain
+
+
+def test_fifo_given_as_a_picture_or_a_script(project: Path) -> None:
+    os.mkfifo(project / "assets/pipe.png")
+    (project / "pipe.yaml").write_text(SCRIPT.replace("picture.png", "pipe.png"), encoding="utf-8")
+    assert problems_of(project / "pipe.yaml") == [
+        f"{project}/pipe.yaml:5:11 scenes[0].file: 'assets/pipe.png' is a named pipe (FIFO), not a file; "
+        "give the path of the picture (PNG, JPEG or SVG)"
+    ]
+    os.mkfifo(project / "script.yaml")  # reading it would block for ever
+    assert problems_of(project / "script.yaml") == [
+        f"{project}/script.yaml:1:1 (file): this is a named pipe (FIFO), not a script file; "
+        "give the path of a .yaml file"
+    ]
+
+
+def test_numbers_are_strict_and_exponents_get_a_hint() -> None:
+    from pydantic import ValidationError
+
+    base = {"title": "x", "scenes": [{"type": "title", "title": "x", "duration": 3}]}
+    for video in ({"fps": True}, {"fps": "30"}, {"fps": 30.5}):
+        with pytest.raises(ValidationError):
+            Script.model_validate({**base, "video": video})
+    assert Script.model_validate({**base, "video": {"fps": 24}}).video.fps == 24
+    assert Script.model_validate({**base, "music": {"file": "m.mp3", "volume": 1}}).music.volume == 1  # type: ignore[union-attr]
+
+
+def test_no_value_error_prefix_reaches_any_reader() -> None:
+    from pydantic import ValidationError
+
+    from contract.script import Publish
+
+    with pytest.raises(ValidationError) as info:
+        Publish.model_validate({"title": "a <b>", "tags": ["x,y"], "publish_at": "2030-01-01T09:00:00"})
+    messages = [error["msg"] for error in info.value.errors()]
+    assert len(messages) == 3
+    assert not any(m.startswith("Value error") for m in messages), messages

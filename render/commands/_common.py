@@ -15,7 +15,7 @@ from contract.reporting import run_guarded
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-CHECK_HINT = "`render check FILE` checks without rendering"
+CHECK_HINT = "`render --check FILE` checks without rendering"
 INTERRUPTED = "interrupted; nothing half-written was kept. Run the same command again to continue."
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -1,4 +1,4 @@
-"""The built-in scene types; importing this package registers them."""
+"""The built-in scene builders; importing this package registers them (one module per type)."""
 
 from scenes.types import (  # noqa: F401
     bullets,

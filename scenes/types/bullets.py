@@ -14,10 +14,8 @@ from scenes.layout import common_size, lines_of
 from scenes.registry import register
 
 
-@register("bullets")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, BulletsScene)
+@register(BulletsScene)
+def build(kit: Kit, scene: BulletsScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     items = scene.bullet_items()
     fields = [f"items[{k}]" if isinstance(raw, str) else f"items[{k}].text" for k, raw in enumerate(scene.items)]

@@ -14,10 +14,8 @@ from scenes.base import Beat, Kit, pill, place
 from scenes.registry import register
 
 
-@register("closing")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, ClosingScene)
+@register(ClosingScene)
+def build(kit: Kit, scene: ClosingScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     width = frame.content_width
     gap = kit.px(44)

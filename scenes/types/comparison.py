@@ -17,10 +17,8 @@ from scenes.layout import common_size
 from scenes.registry import register
 
 
-@register("comparison")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, ComparisonScene)
+@register(ComparisonScene)
+def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     beats: list[Beat] = []
     top = frame.top

@@ -22,13 +22,11 @@ FADE_SECONDS = 0.6
 STEP_PX = 2.0  # largest growth of the picture's long side between two zoom steps (1 px an edge)
 
 
-@register("image")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, ImageScene)
+@register(ImageScene)
+def build(kit: Kit, scene: ImageScene) -> list[Beat]:
     job, frame, cues = kit.job, kit.frame, kit.job.cues
     if not job.image_file:
-        raise SceneInputError(f"{kit.field('file')}: no picture file given for this image scene")
+        raise SceneInputError(kit.field("file"), "no picture file given for this image scene")
 
     caption = kit.optional_text(
         scene.caption, "caption", "caption", frame.content_width, frame.content_height * 0.2, align="center"

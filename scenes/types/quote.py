@@ -23,10 +23,8 @@ def strip_quote_marks(text: str) -> str:
     return inner or text
 
 
-@register("quote")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, QuoteScene)
+@register(QuoteScene)
+def build(kit: Kit, scene: QuoteScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     mark_size = kit.px(300)
     opening = "«" if kit.is_french else "“"

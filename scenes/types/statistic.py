@@ -91,10 +91,8 @@ def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
     return prefix + number + suffix
 
 
-@register("statistic")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, StatisticScene)
+@register(StatisticScene)
+def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     decimals = decimals_of(scene.value)
     prefix, suffix = scene.prefix or "", scene.suffix or ""

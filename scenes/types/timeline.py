@@ -29,10 +29,8 @@ from scenes.layout import common_size
 from scenes.registry import register
 
 
-@register("timeline")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, TimelineScene)
+@register(TimelineScene)
+def build(kit: Kit, scene: TimelineScene) -> list[Beat]:
     frame, cues, brand = kit.frame, kit.job.cues, kit.brand
     events = scene.events
     n = len(events)

@@ -12,10 +12,8 @@ from scenes.base import Beat, Kit, place
 from scenes.registry import register
 
 
-@register("title")
-def build(kit: Kit) -> list[Beat]:
-    scene = kit.job.scene
-    assert isinstance(scene, TitleScene)
+@register(TitleScene)
+def build(kit: Kit, scene: TitleScene) -> list[Beat]:
     frame, cues = kit.frame, kit.job.cues
     width = frame.content_width * (0.92 if frame.orientation == "landscape" else 1.0)
 

@@ -1,0 +1,182 @@
+"""What every scene type is made of, and the registry that makes a model a scene type.
+
+A scene type is one pydantic model, derived from :class:`SceneBase` and decorated
+with :func:`scene_type`. Everything else is read from that model: the script's
+``scenes`` union and its JSON Schema (:class:`SceneField`), the cue layout
+(:meth:`SceneBase.cues`), how narration beats map onto elements
+(:meth:`SceneBase.entries`, :meth:`SceneBase.beat_elements`) and the texts shown on
+screen (:meth:`SceneBase.shown_texts`: every text field not marked :data:`NOT_SHOWN`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeVar, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    StrictFloat,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError
+
+from contract.problems import FieldPath
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def refuse(message: str) -> PydanticCustomError:
+    """A validation error whose message is exactly `message` (no "Value error," prefix)."""
+    return PydanticCustomError("value_error", message)
+
+
+class _NotShown:
+    """Field metadata: this text is never drawn (a file name, an icon name, narration)."""
+
+    def __repr__(self) -> str:
+        return "NOT_SHOWN"
+
+
+NOT_SHOWN = _NotShown()
+
+NonEmptyText = Annotated[str, Field(min_length=1)]
+FileName = Annotated[str, NOT_SHOWN]
+Narration = str | list[NonEmptyText]
+
+
+class Entry(Protocol):
+    """A list entry that appears on its own cue and may have its own narration."""
+
+    narration: str | None
+
+
+class SceneBase(Strict):
+    """Fields every scene has, and what the rest of the toolkit reads from a scene type."""
+
+    cue_names: ClassVar[tuple[str, ...]] = ()
+    """The elements in cue order (for a list scene: those before the entries)."""
+    entries_field: ClassVar[str | None] = None
+    """A list field whose entries appear one by one, each on its own cue after `cue_names`."""
+
+    narration: Annotated[Narration | None, NOT_SHOWN] = Field(
+        None, description="what the voice says; a string or a list of beats"
+    )
+    duration: StrictFloat | None = Field(None, gt=0, le=600, description="minimum seconds")
+    transition: Annotated[Literal["cut", "fade", "slide"], NOT_SHOWN] = "fade"
+
+    def narration_beats(self) -> list[str]:
+        """The scene's own narration as a list of beats (entries' narration excluded)."""
+        if self.narration is None:
+            return []
+        if isinstance(self.narration, str):
+            return [self.narration] if self.narration.strip() else []
+        return [beat for beat in self.narration if beat.strip()]
+
+    def entries(self) -> Sequence[Entry]:
+        """The entries of `entries_field`, in order (none for a scene without a list)."""
+        return list(getattr(self, self.entries_field)) if self.entries_field else []
+
+    def cues(self) -> list[str]:
+        """The element each cue starts, e.g. ``["title", "items[0]", "items[1]"]``."""
+        names = list(self.cue_names)
+        if self.entries_field:
+            names += [f"{self.entries_field}[{k}]" for k in range(len(self.entries()))]
+        return names
+
+    def beat_elements(self, count: int) -> list[int | None]:
+        """Which cue each of `count` own narration beats starts (scenes without entries).
+
+        By default beat k starts element k, while there are elements.
+        """
+        elements = len(self.cues())
+        return [k if k < elements else None for k in range(count)]
+
+    def has_any_narration(self) -> bool:
+        return bool(self.narration_beats()) or any(e.narration for e in self.entries())
+
+    def shown_texts(self) -> list[tuple[FieldPath, str]]:
+        """Every text drawn on screen, with its field path inside the scene."""
+        return list(_texts(self, ()))
+
+    @model_validator(mode="after")
+    def _needs_time(self) -> SceneBase:
+        if self.duration is None and not self.has_any_narration():
+            raise refuse("a scene without narration needs a `duration`; add `narration:` or `duration:` (seconds)")
+        return self
+
+
+def _texts(value: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list | tuple):
+        for k, item in enumerate(value):
+            yield from _texts(item, (*path, k))
+    elif isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            if name == "type" or NOT_SHOWN in info.metadata:
+                continue
+            yield from _texts(getattr(value, name), (*path, name))
+
+
+# --- the registry ------------------------------------------------------------------------
+
+SCENE_TYPES: dict[str, type[SceneBase]] = {}
+"""Scene type name -> its model, in registration order (the order messages list them in)."""
+
+_USERS: list[type[BaseModel]] = []  # models with a SceneField, rebuilt when a type is added
+S = TypeVar("S", bound=type[SceneBase])
+M = TypeVar("M", bound=type[BaseModel])
+
+
+def type_name(model: type[SceneBase]) -> str:
+    """The `type:` value of a scene model (its `type` field is a one-value Literal)."""
+    field = model.model_fields.get("type")
+    args = getattr(field.annotation, "__args__", ()) if field else ()
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise TypeError(f"{model.__name__} needs a field `type: Literal['name']`")
+    return args[0]
+
+
+def scene_type(model: S) -> S:
+    """Class decorator: make `model` a scene type the script accepts (``type: <name>``)."""
+    name = type_name(model)
+    if name in SCENE_TYPES and SCENE_TYPES[name] is not model:
+        raise ValueError(f"scene type {name!r} is already registered ({SCENE_TYPES[name].__name__})")
+    SCENE_TYPES[name] = model
+    _rebuild_users()
+    return model
+
+
+def unregister_scene_type(model: type[SceneBase]) -> None:
+    """Remove a scene type (tests that register their own clean up with this)."""
+    if SCENE_TYPES.get(type_name(model)) is model:
+        del SCENE_TYPES[type_name(model)]
+        _rebuild_users()
+
+
+def uses_scene_types(model: M) -> M:
+    """Class decorator for a model with a :class:`SceneField`: rebuilt when a scene type is added."""
+    _USERS.append(model)
+    return model
+
+
+def _rebuild_users() -> None:
+    for user in _USERS:
+        user.model_rebuild(force=True)
+
+
+class SceneField:
+    """A field holding one scene: a union of every registered type, told apart by `type`."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        models = tuple(SCENE_TYPES.values())
+        if len(models) == 1:
+            return handler.generate_schema(models[0])
+        union: Any = Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007 - built at run time
+        return handler.generate_schema(union)

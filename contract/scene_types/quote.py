@@ -1,0 +1,16 @@
+"""quote: a quotation and its author."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from contract.scene_types.base import NonEmptyText, SceneBase, scene_type
+
+
+@scene_type
+class QuoteScene(SceneBase):
+    cue_names: ClassVar[tuple[str, ...]] = ("text", "author")
+
+    type: Literal["quote"]
+    text: NonEmptyText
+    author: str | None = None
