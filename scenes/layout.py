@@ -15,14 +15,17 @@ mobject's real bounding box is the final judge, so text never leaves its box.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal, TypeVar
 
-from contract.scene_errors import TextDoesNotFit
-from scenes.fonts import FontSpec, Measure
+from contract.scene_errors import TextCannotBeDrawn, TextDoesNotFit
+from scenes.fonts import FontSpec, Measure, text_drawing_problem
 
 if TYPE_CHECKING:
-    from manim import Mobject, Text
+    from manim import Mobject, Text, VGroup
+
+    from scenes.glyphs import GlyphText
 
 Align = Literal["left", "center", "right"]
 M = TypeVar("M", bound="Mobject")
@@ -116,6 +119,13 @@ def too_long(field_path: str, text: str, sharing: int = 1) -> TextDoesNotFit:
     )
 
 
+def check_drawable(text: str, font: FontSpec, field_path: str) -> None:
+    """Raise :class:`TextCannotBeDrawn` naming `field_path` when `text` has characters no font draws."""
+    problem = text_drawing_problem(text, font.family, font.file)
+    if problem:
+        raise TextCannotBeDrawn(field_path, problem)
+
+
 def clean_text(text: str) -> str:
     """NFC, tabs and odd spaces made plain, trailing spaces dropped (one glyph per character)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\t", " ")
@@ -205,6 +215,17 @@ def text_height(lines: int, em: float, measure: Measure) -> float:
 
 
 @dataclass(frozen=True)
+class TextBox:
+    """Where a text must fit: `width` × `height` scene units, em size from `size` down to `min_size`."""
+
+    width: float
+    height: float
+    size: float
+    min_size: float
+    max_lines: int | None = None
+
+
+@dataclass(frozen=True)
 class Fit:
     em: float
     lines: list[str]
@@ -212,32 +233,22 @@ class Fit:
 
 
 def fit_layout(
-    text: str,
-    font: FontSpec,
-    max_width: float,
-    max_height: float,
-    size: float,
-    min_size: float,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    max_lines: int | None = None,
-    balance: bool = False,
+    text: str, font: FontSpec, box: TextBox, *, bold: bool = False, italic: bool = False, balance: bool = False
 ) -> Fit | None:
-    """The largest em size (and its lines) at which `text` fits, by estimate; None if none does."""
+    """The largest em size (and its lines) at which `text` fits `box`, by estimate; None if none does."""
     text = clean_text(text)
     measure = Measure(font, bold, italic)
-    min_size = min(min_size, size)
+    min_size = min(box.min_size, box.size)
     for split in (False, True):
-        for em in _sizes(size, min_size) if not split else [min_size]:
-            lines = wrap(text, measure, em, max_width, split_words=split)
+        for em in _sizes(box.size, min_size) if not split else [min_size]:
+            lines = wrap(text, measure, em, box.width, split_words=split)
             if lines is None:
                 continue
-            if max_lines is not None and len(lines) > max_lines:
+            if box.max_lines is not None and len(lines) > box.max_lines:
                 continue
-            if text_height(len(lines), em, measure) <= max_height:
+            if text_height(len(lines), em, measure) <= box.height:
                 if balance and len(lines) > 1 and not split:
-                    lines = _balanced(text, measure, em, max_width, len(lines)) or lines
+                    lines = _balanced(text, measure, em, box.width, len(lines)) or lines
                 return Fit(em, lines, split)
     return None
 
@@ -265,31 +276,36 @@ def build_text(
     italic: bool = False,
     align: Align = "left",
 ) -> Text:
-    """A Manim `Text` of exactly these lines (one glyph per character), lines aligned."""
-    from manim import BOLD, ITALIC, NORMAL, RIGHT, Text, VGroup
+    """A Manim `Text` of exactly these lines, lines aligned.
 
-    joined = "\n".join(lines)
-    mob = Text(
-        joined,
-        font=font.family,
-        font_size=em_to_font_size(em),
-        color=colour,
-        weight=BOLD if bold else NORMAL,
-        slant=ITALIC if italic else NORMAL,
-        line_spacing=LINE_PITCH / _PANGO_PITCH_UNIT - 1,
-        disable_ligatures=True,
-        warn_missing_font=False,
-    )
-    if align != "left" and len(lines) > 1 and len(mob.submobjects) == len(joined):
-        centre, right = mob.get_center()[0], mob.get_right()[0]
-        start = 0
-        for line in lines:
-            count = len(line) + 1  # the line's characters and its newline
-            glyphs = [g for g in mob.submobjects[start : start + count] if g.has_points()]
-            start += count
-            if not line.strip() or not glyphs:
-                continue
-            group = VGroup(*glyphs)
+    One submobject per character (spaces and invisible characters are empty dots)
+    when Pango drew one glyph per visible character; otherwise just the glyphs
+    (see :mod:`scenes.glyphs`). Right-to-left lines start at the left like the others.
+    """
+    from manim import BOLD, ITALIC, NORMAL, RIGHT
+
+    from scenes.glyphs import GlyphText, ltr_lines
+
+    def make(text: str) -> GlyphText:
+        return GlyphText(
+            text,
+            font=font.family,
+            font_size=em_to_font_size(em),
+            color=colour,
+            weight=BOLD if bold else NORMAL,
+            slant=ITALIC if italic else NORMAL,
+            line_spacing=LINE_PITCH / _PANGO_PITCH_UNIT - 1,
+            disable_ligatures=True,
+            warn_missing_font=False,
+        )
+
+    drawn, marks = ltr_lines(lines)
+    mob = make(drawn)
+    if mob.glyphs_match and marks:  # the marks' empty dots are not characters of the text
+        mob.submobjects = [m for i, m in enumerate(mob.submobjects) if i not in set(marks)]
+    if align != "left" and len(lines) > 1:
+        centre, right = mob.get_center()[0], mob.get_right()[0]  # of the unaligned text
+        for group in _line_groups(mob, lines, make):
             if align == "center":
                 group.shift((centre - group.get_center()[0]) * RIGHT)
             else:
@@ -297,6 +313,31 @@ def build_text(
     mob.fitted_em = em  # type: ignore[attr-defined]
     mob.fitted_lines = lines  # type: ignore[attr-defined]
     return lighten(mob)
+
+
+def _line_groups(mob: GlyphText, lines: list[str], make: Callable[[str], GlyphText]) -> list[VGroup]:
+    """Each non-blank line's glyphs, as groups to move (empty when they cannot be told apart)."""
+    from manim import VGroup
+
+    from scenes.glyphs import ltr_lines
+
+    if mob.glyphs_match:
+        counts = [len(line) + 1 for line in lines]  # a line's characters and its newline
+    else:
+        # Pango drew clusters: count each line's glyphs alone (its shaping is the same), since
+        # the SVG holds the lines' glyphs one line after the other
+        counts = [len(make(ltr_lines([line])[0]).submobjects) if line.strip() else 0 for line in lines]
+        if sum(counts) != len(mob.submobjects):
+            return []
+    members = mob.submobjects
+    groups: list[VGroup] = []
+    start = 0
+    for line, count in zip(lines, counts, strict=True):
+        glyphs = [g for g in members[start : start + count] if g.has_points()]
+        start += count
+        if line.strip() and glyphs:
+            groups.append(VGroup(*glyphs))
+    return groups
 
 
 def em_of(mob: Mobject) -> float:
@@ -327,41 +368,29 @@ def fit_text(
     text: str,
     font: FontSpec,
     colour: str,
-    max_width: float,
-    max_height: float,
-    size: float,
-    min_size: float,
+    box: TextBox,
     field_path: str,
     *,
     bold: bool = False,
     italic: bool = False,
     align: Align = "left",
-    max_lines: int | None = None,
 ) -> Text:
-    """`text` as a Manim mobject no larger than `max_width` × `max_height` scene units.
+    """`text` as a Manim mobject no larger than `box.width` × `box.height` scene units.
 
-    Wraps at word boundaries, shrinks from `size` down to `min_size` (em heights in
-    scene units), and raises :class:`TextDoesNotFit` naming `field_path` when even
-    `min_size` is too big. Read its size and lines with :func:`em_of` / :func:`lines_of`.
+    Wraps at word boundaries, shrinks from `box.size` down to `box.min_size` (em
+    heights in scene units), and raises :class:`TextDoesNotFit` naming `field_path`
+    when even `min_size` is too big, or :class:`TextCannotBeDrawn` when no installed
+    font has some of its characters. Read its size and lines with :func:`em_of` /
+    :func:`lines_of`.
     """
     clean = clean_text(text)
-    min_size = min(min_size, size)
+    check_drawable(clean, font, field_path)
+    min_size = min(box.min_size, box.size)
     balance = align == "center"
-    fit = fit_layout(
-        clean,
-        font,
-        max_width,
-        max_height,
-        size,
-        min_size,
-        bold=bold,
-        italic=italic,
-        max_lines=max_lines,
-        balance=balance,
-    )
+    fit = fit_layout(clean, font, box, bold=bold, italic=italic, balance=balance)
     while fit is not None:
         mob = build_text(fit.lines, font, colour, fit.em, bold=bold, italic=italic, align=align)
-        scale = min(1.0, max_width / max(mob.width, 1e-9), max_height / max(mob.height, 1e-9))
+        scale = min(1.0, box.width / max(mob.width, 1e-9), box.height / max(mob.height, 1e-9))
         if scale >= 1.0:
             return mob
         if fit.em * scale >= min_size * 0.995:
@@ -375,18 +404,7 @@ def fit_text(
                 smaller = min_size
             else:
                 break
-        fit = fit_layout(
-            clean,
-            font,
-            max_width,
-            max_height,
-            smaller,
-            min_size,
-            bold=bold,
-            italic=italic,
-            max_lines=max_lines,
-            balance=balance,
-        )
+        fit = fit_layout(clean, font, replace(box, size=smaller), bold=bold, italic=italic, balance=balance)
     raise too_long(field_path, clean)
 
 
@@ -407,7 +425,8 @@ def common_size(
     """
     best = size
     for text, field_path in texts:
-        fit = fit_layout(text, font, max_width, max_height, best, min_size, bold=bold, italic=italic)
+        check_drawable(text, font, field_path)
+        fit = fit_layout(text, font, TextBox(max_width, max_height, best, min_size), bold=bold, italic=italic)
         if fit is None:
             raise too_long(field_path, clean_text(text), len(texts))
         best = min(best, fit.em)

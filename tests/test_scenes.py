@@ -297,18 +297,11 @@ def test_sizes_are_relative_to_the_short_side():
 
 def test_text_does_not_fit_names_the_field():
     from scenes.fonts import FontSpec
-    from scenes.layout import fit_text
+    from scenes.layout import TextBox, fit_text
 
     with pytest.raises(TextDoesNotFit) as caught:
         fit_text(
-            "mot " * 500,
-            FontSpec("DejaVu Sans"),
-            "#000000",
-            6.0,
-            2.0,
-            0.5,
-            0.18,
-            "scenes[2].items[1].text",
+            "mot " * 500, FontSpec("DejaVu Sans"), "#000000", TextBox(6.0, 2.0, 0.5, 0.18), "scenes[2].items[1].text"
         )
     error = caught.value
     assert isinstance(error, InputError) and error.exit_code == ExitCode.BAD_INPUT
