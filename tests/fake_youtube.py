@@ -30,12 +30,15 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+
+from contract.manifest import MANIFEST_NAME, CaptionFile, Manifest, OutputFile, Outputs, ScriptRecord
+from contract.script import Publish
 
 CHUNK_UNIT = 256 * 1024
 WRITABLE_VIDEO_PARTS = {"snippet", "status"}
@@ -97,6 +100,7 @@ class FakeYouTube:
         self.videos: dict[str, dict[str, Any]] = {}
         self.video_data: dict[str, bytes] = {}
         self.thumbnails: dict[str, bytes] = {}
+        self.thumbnail_types: dict[str, str] = {}  # video id -> the thumbnail's Content-Type
         self.captions: dict[str, dict[str, Any]] = {}
         self.caption_data: dict[str, bytes] = {}
         self.playlists: dict[str, dict[str, Any]] = {}
@@ -714,6 +718,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._violation("thumbnails.set with an empty body")
         with fake.lock:
             fake.thumbnails[query["videoId"]] = body
+            fake.thumbnail_types[query["videoId"]] = headers.get("content-type", "")
         raise _Reply(
             200,
             {
@@ -902,26 +907,19 @@ def add_playlist(fake: FakeYouTube, title: str, channel: str) -> str:
 
 # -- build folders as `render` writes them --------------------------------------------------------
 
-PNG_1X1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360f8ffff3f0005fe02fea7d6a5c90000000049454e44ae426082"
+# a valid 2x2 PNG (PIL's verify passes; upload checks that a thumbnail really is an image)
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a73000000164944415478"
+    "9c636428b061606060626060606060000007fe00b01127f5900000000049454e44ae426082"
 )
 SRT = "1\n00:00:00,000 --> 00:00:02,500\nBienvenue à la banque.\n\n2\n00:00:02,500 --> 00:00:05,000\nNotre mission.\n"
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nBienvenue à la banque.\n"
 
 
-def _entry(path: Path, **extra: Any) -> dict[str, Any]:
-    data = path.read_bytes()
-    return {
-        "file": path.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        **extra,
-    }
-
-
 def make_build(root: Path, name: str = "mission", size: int = 1_300_000, seed: int = 1, **publish: Any) -> Path:
-    """A build folder with a random-bytes "video", thumbnail, captions and manifest.json."""
+    """A build folder with a random-bytes "video", thumbnail, captions and manifest.json.
+
+    The manifest is the toolkit's own model (contract.manifest), as `render` writes it."""
     import random
 
     folder = root / "build" / name
@@ -929,12 +927,12 @@ def make_build(root: Path, name: str = "mission", size: int = 1_300_000, seed: i
     video = folder / f"{name}.mp4"
     video.write_bytes(random.Random(seed).randbytes(size))
     thumbnail = folder / f"{name}.thumbnail.png"
-    thumbnail.write_bytes(PNG_1X1)
+    thumbnail.write_bytes(PNG)
     srt = folder / f"{name}.fr.srt"
     srt.write_text(SRT, encoding="utf-8")
     vtt = folder / f"{name}.fr.vtt"
     vtt.write_text(VTT, encoding="utf-8")
-    settings = {
+    settings: dict[str, Any] = {
         "title": "Notre mission en 60 secondes",
         "description": "Qui nous sommes.",
         "tags": ["banque", "mission"],
@@ -947,35 +945,43 @@ def make_build(root: Path, name: str = "mission", size: int = 1_300_000, seed: i
         "captions": True,
     }
     settings.update(publish)
-    manifest = {
-        "format": 1,
-        "name": name,
-        "title": "Notre mission",
-        "language": "fr",
-        "duration": 62.3,
-        "script": {"path": str(root / "scripts" / f"{name}.yaml"), "sha256": "0" * 64},
-        "publish": settings,
-        "outputs": {
-            "video": _entry(video),
-            "thumbnail": _entry(thumbnail),
-            "captions": [
-                _entry(srt, language="fr", format="srt"),
-                _entry(vtt, language="fr", format="vtt"),
+    manifest = Manifest(
+        name=name,
+        title="Notre mission",
+        language="fr",
+        duration=62.3,
+        script=ScriptRecord(path=str(root / "scripts" / f"{name}.yaml"), sha256="0" * 64),
+        publish=Publish.model_validate(settings),
+        outputs=Outputs(
+            video=OutputFile.describe(video),
+            thumbnail=OutputFile.describe(thumbnail),
+            captions=[
+                CaptionFile.describe(srt, language="fr", format="srt"),
+                CaptionFile.describe(vtt, language="fr", format="vtt"),
             ],
-        },
-        "scenes": [],
-        "versions": {},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        ),
+    )
+    (folder / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
     return folder
+
+
+def edit_manifest(folder: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """Edit manifest.json as plain JSON, with no validation (as anyone with the folder could)."""
+    path = folder / MANIFEST_NAME
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def describe(path: Path, name: str | None = None) -> dict[str, Any]:
+    """A manifest entry for any file, under any name (`name`: what the manifest calls it)."""
+    data = path.read_bytes()
+    return {"file": name or path.name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
 def set_publish(folder: Path, **changes: Any) -> None:
     """Change the publish block of a build's manifest (as a re-render with new metadata would)."""
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["publish"].update(changes)
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    edit_manifest(folder, lambda manifest: manifest["publish"].update(changes))
 
 
 def write_token_file(path: Path, info: dict[str, Any]) -> Path:
@@ -1058,3 +1064,67 @@ def running(tls: tuple[Path, Path] | None = None) -> Iterator[FakeYouTube]:
         yield fake
     finally:
         fake.stop()
+
+
+@dataclass
+class Logged:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class RequestLogger:
+    """Another server on 127.0.0.1 that records every request it gets (the attacker's).
+
+    It answers `status` (with `headers`, e.g. a redirect); tests assert that nothing, and
+    above all no token, ever reaches it."""
+
+    def __init__(self, status: int = 200, headers: dict[str, str] | None = None) -> None:
+        self.requests: list[Logged] = []
+        self.status, self.headers = status, headers or {}
+        logger = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+            def _any(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                logger.requests.append(
+                    Logged(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+                self.send_response(logger.status)
+                for key, value in logger.headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PUT = do_DELETE = _any
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def tokens_seen(self) -> list[str]:
+        """Every Authorization header (or token in a body) that reached this server."""
+        seen = [r.headers["authorization"] for r in self.requests if "authorization" in r.headers]
+        seen += [r.body.decode("latin-1") for r in self.requests if b"token" in r.body]
+        return seen
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

@@ -144,15 +144,6 @@ def test_cache_info_and_prune(tmp_path: Path) -> None:
     assert str(cache.root) in env_info.stdout and "0 entries" in env_info.stdout
 
 
-@pytest.fixture
-def youtube() -> Iterator[FakeYouTube]:
-    fake = FakeYouTube().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
 @pytest.mark.render
 def test_render_publish_uploads_once_and_rerun_changes_nothing(youtube: FakeYouTube, tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")

@@ -8,25 +8,33 @@ video exists, and that the client made no protocol mistake.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import re
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
+from contract.errors import PublishError
 from tests.fake_youtube import (
     CHUNK_UNIT,
+    PNG,
     SRT,
     FakeYouTube,
+    RequestLogger,
     add_playlist,
+    describe,
+    edit_manifest,
     make_build,
     make_tls_files,
     running,
@@ -38,13 +46,6 @@ from upload.publish import PublishOptions, PublishResult, publish_build
 from upload.report import PlainReporter
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(name="youtube")
-def youtube_fixture() -> Iterator[FakeYouTube]:
-    """A running fake YouTube for one test."""
-    with running() as fake:
-        yield fake
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -651,3 +652,296 @@ def test_an_https_endpoint_with_its_own_ca(tmp_path, monkeypatch):
         assert result.action == "uploaded"
         assert_one_intact_video(fake, build)
         assert fake.token_requests == 1  # the refresh went to the https token_uri too
+
+
+# -- a tampered build folder ----------------------------------------------------------------------
+# Build folders are shared, copied and committed: whoever can write one may edit the ledger and
+# the manifest, or swap files for links. Nothing from outside the folder may be sent, and the
+# token may go nowhere but the API endpoint.
+
+
+def _pending_session(youtube: FakeYouTube, token: Path, build: Path) -> str:
+    """Start an upload that fails after its session is saved; the session URI in the ledger."""
+    youtube.fail_chunk(2, 400, reason="badRequest", message="no")
+    with pytest.raises(PublishError):
+        publish(youtube, token, build)
+    (entry,) = ledger(build)["entries"]
+    assert entry["video_id"] is None and entry["session_uri"]
+    return str(entry["session_uri"])
+
+
+def _set_session(build: Path, uri: str) -> None:
+    data = ledger(build)
+    data["entries"][0]["session_uri"] = uri
+    (build / "publish-ledger.json").write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        lambda uri, fake, logger: uri.replace(urlsplit(fake.url).netloc, f"127.0.0.1:{logger.port}"),
+        lambda uri, fake, logger: uri.replace("127.0.0.1", "localhost"),  # same port, another host name
+        lambda uri, fake, logger: uri.replace("http://", "https://"),  # same host and port, another scheme
+        lambda uri, fake, logger: "https://youtube.googleapis.com" + urlsplit(uri).path + "?" + urlsplit(uri).query,
+    ],
+    ids=["other-port", "other-host", "other-scheme", "google"],
+)
+def test_a_saved_session_on_another_server_is_dropped_and_gets_no_token(
+    youtube, token, build, request_logger, elsewhere
+):
+    saved = _pending_session(youtube, token, build)
+    _set_session(build, elsewhere(saved, youtube, request_logger))
+    requests_before = len(youtube.requests)
+
+    dry = cli_publish(youtube, token, build, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "on another server" in dry.stdout and "<the upload session saved" not in dry.stdout
+    assert len(youtube.requests) == requests_before
+
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
+    assert result.exit_code == 0, result.stderr
+    assert "on another server" in result.stderr and "dropped" in result.stderr
+    assert request_logger.requests == []
+    assert_one_intact_video(youtube, build)
+    assert len(youtube.calls("POST", "/upload/youtube/v3/videos")) == 2  # a new session
+    assert youtube.status_queries() == []  # the dropped session was never asked anything
+    assert ledger(build)["entries"][0]["session_uri"] is None
+
+
+def test_a_saved_session_on_the_endpoint_is_still_resumed(youtube, token, build):
+    _pending_session(youtube, token, build)
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
+    assert result.exit_code == 0, result.stderr
+    assert_one_intact_video(youtube, build)
+    assert len(youtube.calls("POST", "/upload/youtube/v3/videos")) == 1
+    assert len(youtube.status_queries()) == 1
+
+
+def test_a_redirect_from_the_endpoint_does_not_take_the_token_elsewhere(token, build):
+    destination = RequestLogger()
+    redirector = RequestLogger(302, {"Location": destination.url + "youtube/v3/videos"})
+    # the ledger says this content is published there, so the first call is a GET (videos.list),
+    # which httplib2 would follow with every header, the token included
+    published = {
+        "account": f"token-file:{token}",
+        "endpoint": redirector.url,
+        "video_sha256": manifest_sha(build),
+        "video_file": "mission.mp4",
+        "video_bytes": (build / "mission.mp4").stat().st_size,
+        "video_id": "abcdefghijk",
+    }
+    (build / "publish-ledger.json").write_text(json.dumps({"format": 1, "entries": [published]}))
+    try:
+        result = run_cli([str(build), "--token-file", str(token), "--api-endpoint", redirector.url])
+    finally:
+        redirector.stop()
+        destination.stop()
+    assert result.exit_code == 1, result.output
+    assert [r.method for r in redirector.requests] == ["GET"]  # the endpoint is the one we trust
+    assert destination.requests == []
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _outside_png(build: Path) -> Path:
+    outside = build.parent.parent / "outside.png"
+    outside.write_bytes(PNG)
+    return outside
+
+
+def _video_entry(build: Path, entry: dict[str, Any]) -> None:
+    edit_manifest(build, lambda m: m["outputs"].update(video=entry))
+
+
+def _caption_entry(build: Path, entry: dict[str, Any]) -> None:
+    edit_manifest(build, lambda m: m["outputs"]["captions"][0].update(entry))
+
+
+def _video_link(build: Path, target: Path) -> None:
+    _swap_for_link(build / "mission.mp4", target)
+    _video_entry(build, describe(target, "mission.mp4"))
+
+
+def _caption_link(build: Path, target: Path) -> None:
+    _swap_for_link(build / "mission.fr.srt", target)
+    _caption_entry(build, describe(target, "mission.fr.srt"))
+
+
+def _thumbnail_link(build: Path) -> None:
+    outside = _outside_png(build)
+    _swap_for_link(build / "mission.thumbnail.png", outside)
+    edit_manifest(build, lambda m: m["outputs"].update(thumbnail=describe(outside, "mission.thumbnail.png")))
+
+
+def _custom_thumbnail(build: Path, name: str, data: bytes) -> None:
+    (build / name).write_bytes(data)
+    edit_manifest(
+        build,
+        lambda m: (
+            m["publish"].update(thumbnail="/anywhere/logo.png"),
+            m["outputs"].update(custom_thumbnail=describe(build / name)),
+        ),
+    )
+
+
+def _fifo_video(build: Path) -> None:
+    (build / "mission.mp4").unlink()
+    os.mkfifo(build / "mission.mp4")
+
+
+PASSWD, HOSTNAME, SERVICES, GROUP = (Path(f"/etc/{n}") for n in ("passwd", "hostname", "services", "group"))
+
+
+@pytest.mark.parametrize(
+    ("tamper", "message"),
+    [
+        (lambda b: _video_entry(b, describe(PASSWD, "../../../../../../etc/passwd")), "not a plain file name"),
+        (lambda b: _video_entry(b, describe(HOSTNAME, str(HOSTNAME))), "not a plain file name"),
+        (lambda b: _video_link(b, SERVICES), "leads outside the build folder"),
+        (lambda b: _caption_entry(b, describe(GROUP, str(GROUP))), "not a plain file name"),
+        (lambda b: _caption_link(b, GROUP), "leads outside the build folder"),
+        (_thumbnail_link, "leads outside the build folder"),
+        (lambda b: set_publish(b, thumbnail="/etc/shadow"), "custom_thumbnail is missing"),
+        (
+            lambda b: edit_manifest(
+                b,
+                lambda m: (
+                    m["publish"].update(thumbnail="x.png"),
+                    m["outputs"].update(custom_thumbnail=describe(_outside_png(b), "../../outside.png")),
+                ),
+            ),
+            "not a plain file name",
+        ),
+        (lambda b: _custom_thumbnail(b, "logo.png", b"not an image at all\n"), "not a PNG or JPEG"),
+        (lambda b: _custom_thumbnail(b, "logo.png", PNG[:-5] + b"\x00" * 5), "not a valid PNG"),
+        (lambda b: _custom_thumbnail(b, "logo.jpg", b"\xff\xd8\xff" + PNG[3:]), "not a valid JPEG"),
+        (_fifo_video, "not a regular file"),
+        (lambda b: (b / "mission.mp4").write_bytes(SERVICES.read_bytes()), "does not match manifest.json"),
+    ],
+    ids=[
+        "video-dot-dot",
+        "video-absolute",
+        "video-symlink-out",
+        "captions-absolute",
+        "captions-symlink-out",
+        "thumbnail-symlink-out",
+        "publish-thumbnail-path",
+        "custom-thumbnail-dot-dot",
+        "custom-thumbnail-not-an-image",
+        "custom-thumbnail-broken-png",
+        "custom-thumbnail-fake-jpeg",
+        "video-fifo",
+        "video-swapped",
+    ],
+)
+def test_a_tampered_manifest_sends_nothing(youtube, token, build, request_logger, tamper, message):
+    tamper(build)
+    started = time.monotonic()
+    result = cli_publish(youtube, token, build)
+    assert time.monotonic() - started < 10  # a FIFO must not hang the command
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(error_lines) == 1 and "Traceback" not in result.stderr
+    assert youtube.requests == [] and request_logger.requests == []
+    assert not (build / "publish-ledger.json").exists()
+
+
+def test_links_inside_the_build_folder_and_a_custom_jpeg_are_accepted(youtube, token, build):
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (16, 9), (0, 112, 60)).save(jpeg, "JPEG")
+    _custom_thumbnail(build, "logo.jpg", jpeg.getvalue())
+    (build / "renders").mkdir()
+    (build / "mission.mp4").rename(build / "renders" / "mission.mp4")
+    (build / "mission.mp4").symlink_to(Path("renders") / "mission.mp4")
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
+    assert result.exit_code == 0, result.stderr
+    video_id = assert_one_intact_video(youtube, build)
+    assert youtube.thumbnails[video_id] == jpeg.getvalue()
+    assert youtube.thumbnail_types[video_id] == "image/jpeg"
+
+
+class _SwappingReporter(PlainReporter):
+    """Swaps the checked video for a link to another file just before the upload starts."""
+
+    def __init__(self, video: Path, target: Path) -> None:
+        super().__init__()
+        self.video, self.target = video, target
+
+    def info(self, message: str) -> None:
+        if message.startswith("uploading "):
+            _swap_for_link(self.video, self.target)
+        super().info(message)
+
+
+def test_a_video_swapped_after_the_check_is_not_what_is_sent(youtube, token, build):
+    original = hashlib.sha256((build / "mission.mp4").read_bytes()).hexdigest()
+    options_ = options(youtube, token)
+    publish_build(build, options_, _SwappingReporter(build / "mission.mp4", SERVICES))
+    (video_id,) = youtube.videos
+    assert youtube.video_sha256(video_id) == original  # the bytes checked, not /etc/services
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"title": "Notre mission\nSecond line"}, "title"),
+        ({"title": "Cloche \x07"}, "title"),
+        ({"description": "ok\x00"}, "description"),
+        ({"tags": ["banque,finance"]}, "tags"),
+        ({"tags": ["banque\nfinance"]}, "tags"),
+        ({"category": 12345678901234567890}, "category"),
+    ],
+    ids=["title-newline", "title-control", "description-nul", "tag-comma", "tag-newline", "category-20-digits"],
+)
+def test_metadata_youtube_refuses_is_refused_from_a_tampered_manifest(youtube, token, build, changes, field):
+    set_publish(build, **changes)
+    result = cli_publish(youtube, token, build)
+    assert result.exit_code == 2, result.output
+    assert f"publish.{field}" in result.stderr
+    assert youtube.requests == []
+
+
+def test_an_unreachable_login_server_is_reported_at_once_as_what_it_is(youtube, tmp_path, build):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    info = youtube.token_info(valid_access=False)
+    info["token_uri"] = f"http://127.0.0.1:{closed}/token"
+    token = write_token_file(tmp_path / "token.json", info)
+    started = time.monotonic()
+    result = cli_publish(youtube, token, build)  # the default backoff: minutes if it were retried
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1, result.output
+    assert f"cannot reach the login server http://127.0.0.1:{closed}" in result.stderr
+    assert "lost the connection to YouTube" not in result.stderr
+    assert youtube.videos == {} and youtube.sessions == {}
+
+
+def _listed(stdout: str, fake: FakeYouTube) -> list[tuple[str, str]]:
+    """(method, path) of each request a dry run lists with a real URL."""
+    found = re.findall(r"^\d+\. (GET|POST|PUT) (\S+)$", stdout, flags=re.MULTILINE)
+    return [(method, urlsplit(url).path) for method, url in found if url.startswith(fake.url)]
+
+
+def test_the_dry_run_lists_what_the_real_run_then_sends(youtube, token, build):
+    set_publish(build, publish_at=None)
+    listed = cli_publish(youtube, token, build, "--dry-run")
+    assert listed.exit_code == 0 and youtube.requests == []
+    result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
+    assert result.exit_code == 0, result.stderr
+    sent = [(r.method, r.path) for r in youtube.requests if r.method != "PUT" and r.path != "/token"]
+    assert sorted(_listed(listed.stdout, youtube)) == sorted(sent)
+
+    set_publish(build, title="Un autre titre")
+    youtube.requests.clear()
+    listed = cli_publish(youtube, token, build, "--dry-run")
+    result = cli_publish(youtube, token, build)
+    assert result.exit_code == 0, result.stderr
+    assert _listed(listed.stdout, youtube) == [(r.method, r.path) for r in youtube.requests]
+    assert [r.method for r in youtube.requests] == ["GET", "PUT"]  # videos.list, videos.update

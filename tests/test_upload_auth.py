@@ -7,7 +7,6 @@ import json
 import stat
 import threading
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,30 +14,23 @@ import pytest
 from click.testing import CliRunner
 from googleapiclient.errors import HttpError
 from httplib2 import Response
+from pydantic import ValidationError
 
 from contract.errors import InputError
+from contract.manifest import Manifest, OutputFile
 from tests.fake_youtube import (
     CHUNK_UNIT,
-    FakeYouTube,
     make_build,
-    running,
     write_token_file,
 )
 from upload import auth, redaction
 from upload.cli import command
-from upload.client import discovery_document, resolve_endpoint
+from upload.client import discovery_document, resolve_endpoint, same_origin
 from upload.errors import api_problem, explain, is_transient
 from upload.metadata import update_body, video_body
 from upload.publish import PublishOptions, publish_build
 from upload.report import PlainReporter, RichReporter, make_reporter
 from upload.transfer import Backoff
-
-
-@pytest.fixture(name="youtube")
-def youtube_fixture() -> Iterator[FakeYouTube]:
-    """A running fake YouTube for one test."""
-    with running() as fake:
-        yield fake
 
 
 class _Browser:
@@ -302,7 +294,8 @@ def test_fake_youtube_records_protocol_mistakes(youtube):
         method="POST",
     )
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    session = opener.open(request).headers["Location"]
+    with opener.open(request) as started:
+        session = started.headers["Location"]
     chunk = urllib.request.Request(
         session,
         data=b"x" * CHUNK_UNIT,
@@ -314,5 +307,79 @@ def test_fake_youtube_records_protocol_mistakes(youtube):
     )
     with pytest.raises(urllib.error.HTTPError) as refused:
         opener.open(chunk)
+    refused.value.close()
     assert refused.value.code == 400
     assert youtube.violations and "chunk starts at byte" in youtube.violations[0]
+
+
+# -- token files others can read, the origin rule, the manifest model -----------------------------
+
+
+def test_a_world_readable_token_file_is_used_with_a_warning_to_chmod(youtube, tmp_path):
+    token = write_token_file(tmp_path / "token.json", youtube.token_info())
+    token.chmod(0o644)
+    build = make_build(tmp_path, captions=False)
+    result = CliRunner().invoke(
+        command,
+        [str(build), "--token-file", str(token), "--api-endpoint", youtube.url, "--chunk-size", str(CHUNK_UNIT)],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"chmod 600 {token}" in result.stderr and "mode 0644" in result.stderr
+    assert stat.S_IMODE(token.stat().st_mode) == 0o644  # the user's own file: they decide
+    assert len(youtube.videos) == 1
+
+
+def test_a_world_readable_profile_token_is_made_private(youtube, config, tmp_path):
+    (config / "youtube").mkdir(parents=True)
+    token = write_token_file(config / "youtube" / "default.json", youtube.token_info())
+    token.chmod(0o644)
+    build = make_build(tmp_path, captions=False)
+    result = CliRunner().invoke(command, [str(build), "--api-endpoint", youtube.url])
+    assert result.exit_code == 0, result.stderr
+    assert "its mode is now 0600" in result.stderr
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+
+
+def test_a_private_token_file_gives_no_warning(youtube, tmp_path):
+    token = write_token_file(tmp_path / "token.json", youtube.token_info())
+    assert auth.load_credentials(None, token).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("url", "same"),
+    [
+        ("http://127.0.0.1:8080/upload/youtube/v3/videos?upload_id=x", True),
+        ("HTTP://127.0.0.1:8080/other", True),
+        ("http://127.0.0.1:8081/upload", False),
+        ("https://127.0.0.1:8080/upload", False),
+        ("http://localhost:8080/upload", False),
+        ("http://127.0.0.1:8080@evil.example/upload", False),
+        ("http://127.0.0.1:notaport/upload", False),
+        ("//127.0.0.1:8080/upload", False),
+    ],
+)
+def test_same_origin(url, same):
+    assert same_origin(url, "http://127.0.0.1:8080/") is same
+
+
+def test_same_origin_knows_default_ports():
+    assert same_origin("https://youtube.googleapis.com:443/upload?x=1", "https://youtube.googleapis.com/")
+    assert not same_origin("http://youtube.googleapis.com/upload", "https://youtube.googleapis.com/")
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "../x.mp4", "/etc/passwd", "a/b.mp4", "a\\b.mp4", "a\nb", "x" * 256])
+def test_manifest_entries_are_plain_file_names(name):
+    with pytest.raises(ValidationError, match=r"plain file name|longer than 255"):
+        OutputFile(file=name, sha256="0" * 64, bytes=1)
+
+
+def test_the_manifest_reads_back_what_the_fake_render_wrote(tmp_path):
+    build = make_build(tmp_path, playlist="Nos vidéos")
+    manifest = Manifest.from_json((build / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest.outputs.video.file == "mission.mp4" and manifest.publish.playlist == "Nos vidéos"
+    assert Manifest.from_json(manifest.to_json()) == manifest
+    assert manifest.outputs.thumbnail_to_send == manifest.outputs.thumbnail
+    with pytest.raises(ValidationError, match="custom_thumbnail is missing"):
+        Manifest.model_validate({**manifest.model_dump(), "publish": {"thumbnail": "/etc/shadow"}})
+    with pytest.raises(ValidationError, match=r"[Ee]xtra"):
+        Manifest.model_validate({**manifest.model_dump(), "surprise": 1})

@@ -6,20 +6,26 @@ always with ``token_uri``; they are written atomically with mode 0600.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import google.oauth2.credentials
+import httplib2
 import platformdirs
+from google.auth import exceptions as auth_exceptions
 
 from contract.errors import InputError, PublishError
+from contract.files import atomic_write_text
 from upload import redaction
-from upload._files import write_atomic
+from upload.errors import LoginServerUnreachable, describe, login_hint
 
 APP_NAME = "explainer-toolkit"
 DEFAULT_PROFILE = "default"
@@ -53,9 +59,7 @@ def profile_token_path(profile: str) -> Path:
     return config_dir() / "youtube" / f"{check_profile(profile)}.json"
 
 
-def login_hint(profile: str | None) -> str:
-    option = f" --profile {profile}" if profile and profile != DEFAULT_PROFILE else ""
-    return f"run `upload --login{option}` to log in again"
+_UNREACHABLE = (OSError, httplib2.HttpLib2Error, http.client.HTTPException, auth_exceptions.TransportError)
 
 
 class SavingCredentials(google.oauth2.credentials.Credentials):
@@ -64,7 +68,18 @@ class SavingCredentials(google.oauth2.credentials.Credentials):
     token_file: Path | None = None
 
     def refresh(self, request: Any) -> None:
-        super().refresh(request)
+        try:
+            super().refresh(request)  # type: ignore[no-untyped-call]
+        except _UNREACHABLE as error:
+            # raised from inside an API call, it would otherwise read as "lost the connection
+            # to YouTube" and be retried for minutes
+            parts = urlsplit(self.token_uri or "")
+            raise LoginServerUnreachable(
+                f"cannot reach the login server {parts.scheme}://{parts.netloc} to refresh the "
+                f"YouTube token ({describe(error)})",
+                hint="check the network connection and the token file's token_uri "
+                f"(Google's is {GOOGLE_TOKEN_URI}), then run the same command again",
+            ) from None
         redaction.register(self.token, self.refresh_token)
         if self.token_file is not None:
             save_credentials(self, self.token_file)
@@ -76,6 +91,7 @@ class LoadedCredentials:
     path: Path
     account: str  # the ledger's name for this login: "profile:NAME" or "token-file:/abs/path"
     profile: str | None
+    warnings: list[str] = field(default_factory=list)  # to show the user (a token file others can read)
 
 
 def _parse_expiry(value: Any) -> datetime | None:
@@ -101,7 +117,7 @@ def credentials_from_info(info: dict[str, Any], path: Path | None = None) -> Sav
     scopes = info.get("scopes")
     if isinstance(scopes, str):
         scopes = scopes.split()
-    credentials = SavingCredentials(
+    credentials = SavingCredentials(  # type: ignore[no-untyped-call]
         token=info.get("token"),
         refresh_token=info.get("refresh_token"),
         token_uri=info.get("token_uri") or GOOGLE_TOKEN_URI,
@@ -119,9 +135,35 @@ def credentials_from_info(info: dict[str, Any], path: Path | None = None) -> Sav
 
 def save_credentials(credentials: google.oauth2.credentials.Credentials, path: Path) -> None:
     """Write the authorized-user JSON atomically with mode 0600."""
-    info = json.loads(credentials.to_json())
+    info = json.loads(credentials.to_json())  # type: ignore[no-untyped-call]
     info.setdefault("token_uri", credentials.token_uri or GOOGLE_TOKEN_URI)
-    write_atomic(Path(path), json.dumps(info, indent=2) + "\n", private=True)
+    atomic_write_text(Path(path), json.dumps(info, indent=2) + "\n", mode=0o600)
+
+
+def check_private(path: Path, ours: bool) -> str | None:
+    """A warning if other users can read the token file; `ours` (a profile's file): fix it.
+
+    Anyone who can read the token can publish on the channel."""
+    if os.name == "nt":  # no POSIX modes; the user's profile folder is private
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    mode = stat.S_IMODE(info.st_mode)
+    if not mode & 0o077:
+        return None
+    if ours and info.st_uid == os.getuid():
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+        else:
+            return f"{path} was readable by other users (mode {mode:04o}); its mode is now 0600"
+    return (
+        f"{path} is readable by other users (mode {mode:04o}), and the token in it lets anyone "
+        f"publish on the channel; run `chmod 600 {path}`"
+    )
 
 
 def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCredentials:
@@ -134,10 +176,7 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
         profile = profile or DEFAULT_PROFILE
         path = profile_token_path(profile)
         account = f"profile:{profile}"
-        missing_hint = (
-            login_hint(profile).replace("` to log in again", " --client-secrets FILE` to log in")
-            + " (FILE: your OAuth client's JSON; see docs/publishing.md)"
-        )
+        missing_hint = login_hint(account, first_time=True)
     if not path.is_file():
         what = f"token file {path}" if token_file is not None else f"no YouTube login for profile {profile!r} ({path})"
         raise InputError(f"{what} does not exist" if token_file is not None else what, hint=missing_hint)
@@ -150,7 +189,10 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
             f"{path} is not a usable token file ({redaction.redact(str(detail))})",
             hint=missing_hint,
         ) from None
-    return LoadedCredentials(credentials, path, account, None if token_file is not None else profile)
+    warning = check_private(path, ours=token_file is None)
+    return LoadedCredentials(
+        credentials, path, account, None if token_file is not None else profile, [warning] if warning else []
+    )
 
 
 def find_client_secrets(path: Path | None) -> Path:

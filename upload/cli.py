@@ -18,7 +18,8 @@ import click
 from contract.errors import ExitCode, InputError, ToolkitError
 from upload import auth
 from upload.client import ENDPOINT_ENV
-from upload.publish import PublishOptions, PublishResult, publish_build
+from upload.options import PublishOptions, PublishResult
+from upload.publish import publish_build
 from upload.redaction import redact
 from upload.transfer import CHUNK_UNIT, DEFAULT_CHUNK_SIZE
 

@@ -47,6 +47,28 @@ def resolve_endpoint(endpoint: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}/"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of a URL, with the scheme's default port; None if it has none."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def same_origin(url: str, endpoint: str) -> bool:
+    """Is `url` on the endpoint's scheme, host and port? Only then may the token go there."""
+    mine = origin(endpoint)
+    return mine is not None and origin(url) == mine
+
+
 @cache
 def _discovery_document() -> str:
     files = resources.files("googleapiclient") / "discovery_cache" / "documents" / "youtube.v3.json"
@@ -55,7 +77,7 @@ def _discovery_document() -> str:
 
 def discovery_document(root: str) -> dict[str, Any]:
     """The shipped youtube v3 discovery document with every root URL set to `root`."""
-    document = json.loads(_discovery_document())
+    document: dict[str, Any] = json.loads(_discovery_document())
     for key in ("rootUrl", "baseUrl", "mtlsRootUrl"):
         document[key] = root
     return document
@@ -70,7 +92,7 @@ def _decompress(response: httplib2.Response, content: bytes) -> bytes:
     return content
 
 
-class UploadHttp(httplib2.Http):
+class UploadHttp(httplib2.Http):  # type: ignore[misc]  # untyped library
     """httplib2 without its silent re-send for upload PUTs (chunks and status queries).
 
     httplib2 re-sends a request once when the connection drops. For a chunk, the
@@ -114,6 +136,9 @@ def build_http(timeout: float = DEFAULT_TIMEOUT, endpoint: str | None = None) ->
     else:
         transport = UploadHttp(timeout=timeout, ca_certs=ca_certs)
     transport.redirect_codes = transport.redirect_codes - {308}  # 308 = resume incomplete
+    # httplib2 would re-send every header, the token included, to whatever host a redirect
+    # names; the API never redirects, so a redirect is an error here, not a place to go
+    transport.follow_redirects = False
     return transport
 
 

@@ -25,6 +25,12 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
 RESUME_HINT = "run the same command again; it resumes where it stopped and never uploads twice"
 
 
+class LoginServerUnreachable(PublishError):
+    """The token endpoint (`token_uri`) could not be reached to refresh the access token.
+
+    Not YouTube, and not worth the long backoff of an upload: said at once, as what it is."""
+
+
 @dataclass(frozen=True)
 class ApiProblem:
     status: int
@@ -74,15 +80,22 @@ def describe(error: BaseException) -> str:
     return redact(f"{type(error).__name__}: {text}" if text != type(error).__name__ else text)
 
 
-def _login_hint(account: str) -> str:
+def login_hint(account: str, first_time: bool = False) -> str:
+    """What to run to (re)create the login named `account` ("profile:NAME" or "token-file:PATH").
+
+    The one place that says how to log in, for every message that needs it."""
     if account.startswith("token-file:"):
         return (
             "create a fresh token file (`upload --login --profile NAME` writes one in the "
-            "config folder) "
-            "and pass it with --token-file, or use --profile"
+            "config folder) and pass it with --token-file, or use --profile"
         )
     profile = account.split(":", 1)[1] if ":" in account else "default"
     option = "" if profile == "default" else f" --profile {profile}"
+    if first_time:
+        return (
+            f"run `upload --login{option} --client-secrets FILE` to log in "
+            "(FILE: your OAuth client's JSON; see docs/publishing.md)"
+        )
     return f"run `upload --login{option}` to log in again"
 
 
@@ -93,7 +106,7 @@ def explain(error: BaseException, action: str, account: str = "profile:default")
     if isinstance(error, auth_exceptions.RefreshError):
         return PublishError(
             "the YouTube login was refused: the token has expired or been revoked",
-            hint=_login_hint(account),
+            hint=login_hint(account),
         )
     if isinstance(error, HttpError):
         return _explain_http(api_problem(error), action, account)
@@ -125,12 +138,12 @@ def _explain_http(problem: ApiProblem, action: str, account: str) -> ToolkitErro
     if reason == "youtubeSignupRequired":
         return PublishError(
             "the Google account of this login has no YouTube channel (youtubeSignupRequired)",
-            hint="create the channel on youtube.com, then " + _login_hint(account),
+            hint="create the channel on youtube.com, then " + login_hint(account),
         )
     if status == 401 or reason in ("authError", "unauthorized", "invalid_grant"):
         return PublishError(
             "the YouTube login was refused: the token has expired or been revoked",
-            hint=_login_hint(account),
+            hint=login_hint(account),
         )
     if status == 403 and "thumbnail" in action:
         return PublishError(
@@ -146,7 +159,7 @@ def _explain_http(problem: ApiProblem, action: str, account: str) -> ToolkitErro
     if status == 403 and reason in ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"):
         return PublishError(
             f"the login lacks a permission needed for {action}: {detail}",
-            hint=_login_hint(account) + " and grant every access asked",
+            hint=login_hint(account) + " and grant every access asked",
         )
     if status == 403 and reason in ("accessNotConfigured", "SERVICE_DISABLED"):
         return PublishError(
@@ -160,6 +173,8 @@ def _explain_http(problem: ApiProblem, action: str, account: str) -> ToolkitErro
 
 def is_fatal(error: BaseException) -> bool:
     """Errors that stop every later step too: quota used up, login refused."""
+    if isinstance(error, LoginServerUnreachable):
+        return True
     if isinstance(error, auth_exceptions.RefreshError):
         return not getattr(error, "retryable", False)
     if isinstance(error, HttpError):

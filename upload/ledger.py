@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contract.errors import InputError
-from upload._files import write_atomic
+from contract.files import atomic_write_text
 
 LEDGER = "publish-ledger.json"
 
@@ -105,21 +104,17 @@ class Ledger:
             for entry in reversed(self.data.entries)
             if (entry.endpoint, entry.video_sha256) == (endpoint, video_sha256) and entry.video_id and entry.channel_id
         ]
-        return None
 
     def add(self, entry: Entry) -> Entry:
         self.data.entries.append(entry)
         return entry
 
     def save(self) -> None:
-        write_atomic(self.path, self.data.model_dump_json(indent=2, exclude_none=False) + "\n")
+        atomic_write_text(self.path, self.data.model_dump_json(indent=2, exclude_none=False) + "\n")
 
     def touch_and_save(self, entry: Entry) -> None:
         entry.updated = now_iso()
         self.save()
-
-    def as_json(self) -> dict[str, Any]:
-        return self.data.model_dump(mode="json")
 
 
 class LedgerLock:

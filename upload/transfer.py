@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from googleapiclient.errors import HttpError
-from googleapiclient.http import MediaFileUpload
 
 from contract.errors import PublishError
 from upload.errors import describe, is_transient
@@ -27,16 +26,6 @@ from upload.report import Reporter
 T = TypeVar("T")
 CHUNK_UNIT = 256 * 1024
 DEFAULT_CHUNK_SIZE = 32 * CHUNK_UNIT  # 8 MiB
-
-
-class BytesFileUpload(MediaFileUpload):
-    """A MediaFileUpload whose chunks are sent as bytes, not as a stream slice.
-
-    Bytes can be sent again safely (a 401 followed by a token refresh re-sends the
-    request); a half-read stream cannot."""
-
-    def has_stream(self) -> bool:
-        return False
 
 
 @dataclass
@@ -52,7 +41,7 @@ class Backoff:
     waited: list[float] = field(default_factory=list)
 
     def delay(self, attempt: int) -> float:
-        ceiling = min(self.cap, self.base * 2**attempt)
+        ceiling = min(self.cap, self.base * 2.0**attempt)
         return ceiling / 2 + self.rand() * ceiling / 2
 
     def wait(self, what: str, error: BaseException, attempt: int) -> None:
@@ -111,7 +100,7 @@ def start_session(http: Any, request: Any, size: int, mimetype: str) -> str:
     headers["content-length"] = str(len(body.encode("utf-8") if isinstance(body, str) else body))
     response, content = http.request(request.uri, method=request.method, body=body, headers=headers)
     if response.status in (200, 201) and "location" in response:
-        return urljoin(request.uri, str(response["location"]))
+        return urljoin(str(request.uri), str(response["location"]))
     raise HttpError(response, content, uri=request.uri)
 
 
@@ -141,9 +130,7 @@ class ResumableUpload:
     """One video upload: resumes `session_uri` if given; `on_session` persists a new one at once."""
 
     http: Any
-    make_request: Callable[[], Any]  # a fresh videos.insert HttpRequest with its media
-    size: int
-    mimetype: str
+    make_request: Callable[[], Any]  # a fresh videos.insert HttpRequest with its resumable media
     backoff: Backoff
     reporter: Reporter
     label: str
@@ -163,28 +150,29 @@ class ResumableUpload:
 
     def _run_session(self) -> dict[str, Any]:
         request = self.make_request()
+        size, mimetype = int(request.resumable.size()), str(request.resumable.mimetype())
         state = SessionState()
         if self.session_uri:
             state = self.backoff.run(
                 "checking the saved upload session",
-                lambda _: query_session(self.http, self.session_uri or "", self.size),
+                lambda _: query_session(self.http, self.session_uri or "", size),
             )
             if state.resource is not None:
-                self.reporter.progress(self.label, self.size, self.size)
+                self.reporter.progress(self.label, size, size)
                 return state.resource
-            self.reporter.info(f"resuming the upload at byte {state.progress} of {self.size}")
+            self.reporter.info(f"resuming the upload at byte {state.progress} of {size}")
         else:
             self.session_uri = self.backoff.run(
                 "starting the upload",
-                lambda _: start_session(self.http, request, self.size, self.mimetype),
+                lambda _: start_session(self.http, request, size, mimetype),
             )
             self.on_session(self.session_uri)
         request.resumable_uri = self.session_uri
         request.resumable_progress = state.progress
-        self.reporter.progress(self.label, state.progress, self.size)
-        return self._send_chunks(request)
+        self.reporter.progress(self.label, state.progress, size)
+        return self._send_chunks(request, size)
 
-    def _send_chunks(self, request: Any) -> dict[str, Any]:
+    def _send_chunks(self, request: Any, size: int) -> dict[str, Any]:
         attempt = 0
         stalled = 0
         while True:
@@ -202,10 +190,10 @@ class ResumableUpload:
                 attempt += 1
                 continue
             if response is not None:
-                self.reporter.progress(self.label, self.size, self.size)
+                self.reporter.progress(self.label, size, size)
                 return dict(response)
             if status is not None:
-                self.reporter.progress(self.label, status.resumable_progress, self.size)
+                self.reporter.progress(self.label, status.resumable_progress, size)
             if request.resumable_progress > before:
                 attempt, stalled = 0, 0  # progress: the next failure starts a fresh backoff
             else:
