@@ -26,6 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from contract.errors import PublishError
+from contract.progress import PlainReporter
 from tests.fake_youtube import (
     CHUNK_UNIT,
     PNG,
@@ -43,7 +44,6 @@ from tests.fake_youtube import (
 )
 from upload.cli import command
 from upload.publish import PublishOptions, PublishResult, publish_build
-from upload.report import PlainReporter
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -360,7 +360,7 @@ def test_quota_exceeded_is_explained_and_not_retried(youtube, token, build):
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[-2].startswith("ERROR ") and "quota" in lines[-2]
-    assert lines[-1].startswith("hint: ") and "midnight Pacific time" in lines[-1]
+    assert lines[-1].lstrip().startswith("hint: ") and "midnight Pacific time" in lines[-1]
     assert "Traceback" not in result.stderr
     assert len(youtube.calls("POST", "/upload/youtube/v3/videos")) == 1
     assert youtube.videos == {}

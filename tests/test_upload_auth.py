@@ -16,20 +16,21 @@ from googleapiclient.errors import HttpError
 from httplib2 import Response
 from pydantic import ValidationError
 
+from contract import reporting
 from contract.errors import InputError
 from contract.manifest import Manifest, OutputFile
+from contract.progress import PlainReporter, RichReporter, make_reporter
 from tests.fake_youtube import (
     CHUNK_UNIT,
     make_build,
     write_token_file,
 )
-from upload import auth, redaction
+from upload import auth
 from upload.cli import command
 from upload.client import discovery_document, resolve_endpoint, same_origin
 from upload.errors import api_problem, explain, is_transient
 from upload.metadata import update_body, video_body
 from upload.publish import PublishOptions, publish_build
-from upload.report import PlainReporter, RichReporter, make_reporter
 from upload.transfer import Backoff
 
 
@@ -165,8 +166,8 @@ def test_a_broken_token_file_is_bad_input(tmp_path):
 
 
 def test_redaction_hides_registered_secrets():
-    redaction.register("ya29.very-secret-token", "abc")  # too short to register
-    assert redaction.redact("Bearer ya29.very-secret-token, abc") == "Bearer ***, abc"
+    reporting.register_secret("ya29.very-secret-token", "abc")  # too short to register
+    assert reporting.redact("Bearer ya29.very-secret-token, abc") == "Bearer ***, abc"
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ import httplib2
 import platformdirs
 from google.auth import exceptions as auth_exceptions
 
+from contract import reporting
 from contract.errors import InputError, PublishError
 from contract.files import atomic_write_text
-from upload import redaction
 from upload.errors import LoginServerUnreachable, describe, login_hint
 
 APP_NAME = "explainer-toolkit"
@@ -80,7 +80,7 @@ class SavingCredentials(google.oauth2.credentials.Credentials):
                 hint="check the network connection and the token file's token_uri "
                 f"(Google's is {GOOGLE_TOKEN_URI}), then run the same command again",
             ) from None
-        redaction.register(self.token, self.refresh_token)
+        reporting.register_secret(self.token, self.refresh_token)
         if self.token_file is not None:
             save_credentials(self, self.token_file)
 
@@ -113,7 +113,7 @@ def credentials_from_info(info: dict[str, Any], path: Path | None = None) -> Sav
     answers 401, then refreshed."""
     if not isinstance(info, dict) or not (info.get("token") or info.get("refresh_token")):
         raise ValueError("it holds neither a token nor a refresh_token")
-    redaction.register(info.get("token"), info.get("refresh_token"), info.get("client_secret"))
+    reporting.register_secret(info.get("token"), info.get("refresh_token"), info.get("client_secret"))
     scopes = info.get("scopes")
     if isinstance(scopes, str):
         scopes = scopes.split()
@@ -186,7 +186,7 @@ def load_credentials(profile: str | None, token_file: Path | None) -> LoadedCred
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
         detail = error.args[0] if isinstance(error, ValueError) and error.args else type(error).__name__
         raise InputError(
-            f"{path} is not a usable token file ({redaction.redact(str(detail))})",
+            f"{path} is not a usable token file ({reporting.redact(str(detail))})",
             hint=missing_hint,
         ) from None
     warning = check_private(path, ours=token_file is None)
@@ -219,7 +219,7 @@ def find_client_secrets(path: Path | None) -> Path:
             f"{path} is not a desktop-app client secrets file (its type is {kind!r}, expected 'installed')",
             hint=hint,
         )
-    redaction.register(data["installed"].get("client_secret"))
+    reporting.register_secret(data["installed"].get("client_secret"))
     return path
 
 
@@ -269,10 +269,10 @@ def login(
         if type(error).__name__ == "WSGITimeoutError":
             detail = f"no answer from the browser within {int(timeout)} s"
         raise PublishError(
-            f"the YouTube login failed: {redaction.redact(str(detail))}",
+            f"the YouTube login failed: {reporting.redact(str(detail))}",
             hint="run `upload --login` again and approve the access in the browser",
         ) from None
-    redaction.register(credentials.token, credentials.refresh_token, credentials.client_secret)
+    reporting.register_secret(credentials.token, credentials.refresh_token, credentials.client_secret)
     granted = flow.oauth2session.token.get("scope") or []
     granted = set(granted.split() if isinstance(granted, str) else granted)
     missing = [scope.rsplit("/", 1)[-1] for scope in SCOPES if granted and scope not in granted]

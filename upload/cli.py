@@ -15,12 +15,12 @@ from typing import Any, TypeVar
 
 import click
 
-from contract.errors import ExitCode, InputError, ToolkitError
+from contract.errors import InputError
+from contract.reporting import make_streams_safe, redact, run_guarded
 from upload import auth
 from upload.client import ENDPOINT_ENV
 from upload.options import PublishOptions, PublishResult
 from upload.publish import publish_build
-from upload.redaction import redact
 from upload.transfer import CHUNK_UNIT, DEFAULT_CHUNK_SIZE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -99,36 +99,6 @@ def publish_options_from_kwargs(kwargs: dict[str, Any]) -> PublishOptions:
     return PublishOptions(**values)
 
 
-def report_error(error: ToolkitError, stream: Any = None) -> None:
-    """Print `ERROR message` and `hint: ...` on stderr, secrets removed."""
-    stream = stream if stream is not None else sys.stderr
-    lines = error.lines()
-    click.echo(redact(f"ERROR {lines[0]}"), file=stream)
-    for line in lines[1:]:
-        click.echo(redact(line), file=stream)
-
-
-def run_guarded(action: Callable[[], Any]) -> int:
-    """Run `action`, turning toolkit errors and Ctrl-C into messages and exit codes."""
-    try:
-        action()
-    except ToolkitError as error:
-        report_error(error)
-        return int(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("ERROR interrupted", err=True)
-        click.echo(
-            "hint: run the same command again; an interrupted upload resumes where it stopped",
-            err=True,
-        )
-        return int(ExitCode.INTERRUPTED)
-    except Exception as error:  # a bug: still one line, no traceback, no secrets
-        click.echo(redact(f"ERROR unexpected {type(error).__name__}: {error}"), err=True)
-        click.echo("hint: run the same command again; if it repeats, report it with this message", err=True)
-        return int(ExitCode.FAILURE)
-    return int(ExitCode.OK)
-
-
 def print_result(result: PublishResult) -> None:
     if result.action == "dry-run":
         return
@@ -170,11 +140,16 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
         if build_dir is not None:
             print_result(publish_build(build_dir, options))
 
-    code = run_guarded(action)
+    code = run_guarded(
+        action,
+        interrupted="interrupted; run the same command again: an interrupted upload resumes where it stopped",
+        unexpected_hint="run the same command again; if it repeats, report it with this message",
+    )
     if code:
         sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (`upload = "upload.cli:main"`)."""
+    make_streams_safe()
     command.main(args=argv, prog_name="upload")

@@ -12,7 +12,7 @@ from google.auth import exceptions as auth_exceptions
 from googleapiclient.errors import HttpError
 
 from contract.errors import InputError, PublishError, ToolkitError
-from upload.redaction import redact
+from contract.reporting import redact
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 RETRY_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"})

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contract.errors import InputError, PublishError
+from contract.progress import Reporter, make_reporter
 from upload import auth
 from upload.api import Api
 from upload.build import Build, check_schedule, load_build
@@ -26,7 +27,6 @@ from upload.ledger import Ledger, LedgerLock
 from upload.metadata import fingerprint, video_body
 from upload.options import PublishOptions, PublishResult
 from upload.plan import Plan, listing, make_plan
-from upload.report import Reporter, make_reporter
 from upload.steps import Run
 from upload.transfer import Backoff
 

@@ -16,6 +16,7 @@ from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
 
 from contract.errors import PublishError
+from contract.progress import Reporter
 from upload.api import (
     CAPTION_NAME,
     MAX_PAGES,
@@ -32,7 +33,6 @@ from upload.errors import api_problem, is_fatal
 from upload.ledger import CaptionRecord, Entry, Ledger, now_iso
 from upload.metadata import fingerprint, update_body
 from upload.options import PublishOptions
-from upload.report import Reporter
 from upload.transfer import Backoff, ResumableUpload, chunk_ranges, execute
 
 VIDEO_ID_PLACEHOLDER = "VIDEO_ID"

@@ -20,8 +20,8 @@ from urllib.parse import urljoin
 from googleapiclient.errors import HttpError
 
 from contract.errors import PublishError
+from contract.progress import Reporter
 from upload.errors import describe, is_transient
-from upload.report import Reporter
 
 T = TypeVar("T")
 CHUNK_UNIT = 256 * 1024

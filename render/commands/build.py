@@ -7,6 +7,7 @@ subcommand's function.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import Any
 
 import click
 
+from contract.progress import RichReporter
 from contract.reporting import say
 from render.commands._common import CONTEXT, cache_dir_option, debug_option, finish, scripts_argument
 from upload.cli import add_publish_options, publish_options_from_kwargs
@@ -98,8 +100,8 @@ def build(
 
         loaded = load_all(scripts)
         quiet = flags["quiet"]
-        display = TerminalProgress() if sys.stderr.isatty() and not quiet else None
-        log: Callable[[str], None] = (lambda _line: None) if quiet else (display.log if display else say)
+        display = RichReporter(unit="scenes") if sys.stderr.isatty() and not quiet else None
+        log: Callable[[str], None] = (lambda _line: None) if quiet else (display.info if display else say)
         options = RenderOptions(
             out_dir=out_dir,
             preview=flags["preview"],
@@ -111,12 +113,12 @@ def build(
         )
         for item in loaded:
             if display:
-                options.progress = display.scenes(item.name)
+                options.progress = functools.partial(display.progress, item.name)
             try:
                 result = render_loaded(item, options)
             finally:
                 if display:
-                    display.stop()
+                    display.close()
             if quiet:
                 click.echo(str(result.video))
             if flags["publish"]:
@@ -127,42 +129,3 @@ def build(
         return None
 
     finish(action, debug)
-
-
-class TerminalProgress:
-    """A progress bar for the scenes on a terminal (rich); log lines print above it."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.console = Console(stderr=True, highlight=False)
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("scenes"),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=True,
-        )
-
-    def log(self, line: str) -> None:
-        self.console.print(line, markup=False)
-
-    def scenes(self, name: str) -> Callable[[int, int], None]:
-        task = None
-
-        def update(done: int, total: int) -> None:
-            nonlocal task
-            if task is None:
-                self.bar.start()
-                task = self.bar.add_task(name, total=total)
-            self.bar.update(task, completed=done)
-
-        return update
-
-    def stop(self) -> None:
-        self.bar.stop()
-        for task in list(self.bar.task_ids):
-            self.bar.remove_task(task)

@@ -1,6 +1,6 @@
-"""Progress and messages: a rich progress bar on a terminal, plain lines elsewhere.
+"""Progress and messages for both command lines: a rich progress bar on a terminal, plain lines elsewhere.
 
-`publish_build` talks to a :class:`Reporter`; the render CLI may pass its own.
+Uploads count bytes (`unit="bytes"`); renders count scenes (`unit="scenes"`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from upload.redaction import redact
+from contract.reporting import redact
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -39,8 +39,9 @@ def _size(n: float) -> str:
 class PlainReporter:
     """One line per message; upload progress at most every 10 % or 10 s (logs, CI, pipes)."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, unit: str = "bytes") -> None:
         self.stream = stream if stream is not None else sys.stderr
+        self.unit = unit
         self._last: dict[str, tuple[int, float]] = {}
 
     def _write(self, line: str) -> None:
@@ -58,7 +59,8 @@ class PlainReporter:
         now = time.monotonic()
         if done >= total or percent >= last_percent + 10 or now - last_time >= 10:
             self._last[label] = (percent, now)
-            self._write(f"{label}: {percent}% ({_size(done)} of {_size(total)})")
+            amount = f"{_size(done)} of {_size(total)}" if self.unit == "bytes" else f"{done} of {total} {self.unit}"
+            self._write(f"{label}: {percent}% ({amount})")
 
     def close(self) -> None:
         self._last.clear()
@@ -67,25 +69,33 @@ class PlainReporter:
 class RichReporter:
     """A rich progress bar per upload; messages printed above the bars."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, unit: str = "bytes") -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
             DownloadColumn,
+            MofNCompleteColumn,
             Progress,
+            ProgressColumn,
             TextColumn,
+            TimeElapsedColumn,
             TimeRemainingColumn,
             TransferSpeedColumn,
         )
 
-        self.console = Console(file=stream if stream is not None else sys.stderr)
+        self.console = Console(file=stream if stream is not None else sys.stderr, highlight=False)
+        counted: tuple[ProgressColumn, ...] = (
+            (DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+            if unit == "bytes"
+            else (MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn())
+        )
+        # a render's bar goes once its scenes are done; an upload's stays as a record
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
+            *counted,
             console=self.console,
+            transient=unit != "bytes",
         )
         self._tasks: dict[str, TaskID] = {}
         self._started = False
@@ -109,12 +119,15 @@ class RichReporter:
         if self._started:
             self._progress.stop()
             self._started = False
+        for task in self._tasks.values():
+            self._progress.remove_task(task)
+        self._tasks.clear()
 
 
-def make_reporter(stream: TextIO | None = None) -> Reporter:
+def make_reporter(stream: TextIO | None = None, unit: str = "bytes") -> Reporter:
     """A rich reporter when `stream` (default stderr) is a terminal, else a plain one."""
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():
-        return RichReporter(stream)
-    return PlainReporter(stream)
+        return RichReporter(stream, unit)
+    return PlainReporter(stream, unit)
