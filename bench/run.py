@@ -106,7 +106,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "build" if (ROOT / "build").is_dir() else None))
     try:
         # the script is copied next to the original so its relative paths still resolve
-        script = args.script.resolve().parent / f".bench-work-{os.getpid()}.yaml"
+        script = args.script.resolve().parent / f"bench-work-{os.getpid()}.yaml"
         shutil.copyfile(args.script, script)
         env = {**os.environ, "RENDER_CACHE_DIR": str(work / "cache")}
         render = [PYTHON, "-m", "render", "--out", str(work / "out"), str(script)]

@@ -1,10 +1,9 @@
-"""The final cut: the soundtrack mixed with MoviePy, scene clips joined without re-encoding.
+"""The final cut: scene clips joined without re-encoding, the soundtrack muxed in.
 
 Scene clips are encoded once, at final quality and with identical settings, by
 the scene library; joining them is a stream copy (ffmpeg's concat demuxer), so
 the picture is encoded exactly once and an unchanged scene costs nothing. The
-soundtrack (narration phrases at their planned times, music looped and ducked
-under the voice) is assembled by MoviePy and muxed in as AAC.
+soundtrack (render/soundtrack.py) comes in already encoded (AAC) and is copied.
 """
 
 from __future__ import annotations
@@ -16,14 +15,8 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-import numpy as np
-
 from contract.errors import EnvironmentProblem, RenderFailure
 from scenes.encoding import ffmpeg_exe
-
-AUDIO_RATE = 44100  # 2 × espeak-ng's 22050 Hz
-DUCK = 0.35  # music gain while the voice speaks
-DUCK_RAMP = 0.3  # seconds to fade the music down/up around speech
 
 
 @cache
@@ -45,87 +38,6 @@ def run_ffmpeg(args: Sequence[str], what: str) -> None:
         if any("No space left" in line for line in tail):
             raise EnvironmentProblem(f"{what}: the disk is full", hint="free some space, or pass --out on another disk")
         raise RenderFailure(f"{what} failed: {' / '.join(tail) or 'ffmpeg exit ' + str(result.returncode)}")
-
-
-def speech_envelope(spans: Sequence[tuple[float, float]], total: float, rate: int = 100) -> np.ndarray:
-    """Music gain sampled at `rate` Hz: 1 in silence, DUCK during speech, ramped."""
-    n = int(total * rate) + 2
-    speaking = np.zeros(n, dtype=bool)
-    for start, end in spans:
-        speaking[max(0, int((start - DUCK_RAMP) * rate)) : min(n, int((end + DUCK_RAMP) * rate) + 1)] = True
-    gain = np.where(speaking, DUCK, 1.0)
-    width = max(1, int(DUCK_RAMP * rate))
-    kernel = np.ones(width) / width
-    return np.convolve(np.pad(gain, (width, width), mode="edge"), kernel, mode="same")[width:-width]
-
-
-def decode_audio(path: Path, rate: int = AUDIO_RATE) -> np.ndarray:
-    """Any audio file → float32 stereo samples at `rate` (one ffmpeg decode)."""
-    result = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-nostdin", "-i", str(path), "-f", "f32le", "-ac", "2", "-ar", str(rate), "-"],
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RenderFailure(f"cannot decode {path.name}: {result.stderr.decode(errors='replace').strip()[-200:]}")
-    return np.frombuffer(result.stdout, dtype="<f4").reshape(-1, 2)
-
-
-def _speech_samples(path: Path, rate: int) -> np.ndarray:
-    """Our phrase WAVs (mono int16) as float stereo at `rate`, resampled by interpolation."""
-    from render.narration import read_wav
-
-    mono, source_rate = read_wav(path)
-    mono = mono.astype(np.float32) / 32768.0
-    if source_rate != rate:
-        n = round(mono.size * rate / source_rate)
-        mono = np.interp(np.arange(n) * (source_rate / rate), np.arange(mono.size), mono).astype(np.float32)
-    return np.repeat(mono[:, None], 2, axis=1)
-
-
-def mix_soundtrack(
-    phrases: Sequence[tuple[Path, float]], total: float, out: Path, music: tuple[Path, float] | None = None
-) -> None:
-    """Write the soundtrack (AAC in .m4a) of exactly `total` seconds, assembled with MoviePy.
-
-    Phrases are placed at their planned start times; music loops under them, ducked
-    while the voice speaks and faded out at the end.
-    """
-    from moviepy import AudioArrayClip, AudioClip, CompositeAudioClip, afx
-
-    layers: list[AudioClip] = [
-        # a silent bed fixes the length and the channel count
-        AudioClip(lambda t: np.zeros((np.size(t), 2)), duration=total, fps=AUDIO_RATE)
-    ]
-    spans = []
-    for path, start in phrases:
-        clip = AudioArrayClip(_speech_samples(path, AUDIO_RATE), fps=AUDIO_RATE)
-        end = min(start + clip.duration, total)
-        spans.append((start, end))
-        layers.append(clip.with_start(start).with_end(end))
-    if music is not None:
-        music_path, volume = music
-        track = AudioArrayClip(decode_audio(music_path), fps=AUDIO_RATE)
-        track = track.with_effects([afx.AudioLoop(duration=total), afx.AudioFadeOut(min(2.0, total / 4))])
-        envelope = speech_envelope(spans, total)
-
-        def ducked(get_frame, t):  # type: ignore[no-untyped-def]
-            gain = volume * np.interp(np.asarray(t) * 100, np.arange(envelope.size), envelope)
-            frame = get_frame(t)
-            return frame * (gain[:, None] if np.ndim(gain) else gain)
-
-        layers.append(track.transform(ducked, keep_duration=True).with_duration(total))
-    mix = CompositeAudioClip(layers).with_duration(total)
-    mix.write_audiofile(
-        str(out),
-        fps=AUDIO_RATE,
-        nbytes=2,
-        buffersize=AUDIO_RATE * 5,
-        codec="aac",
-        bitrate="160k",
-        ffmpeg_params=["-ac", "2", "-aac_coder", "fast"],
-        logger=None,
-    )
 
 
 def join_and_mux(clips: Sequence[Path], soundtrack: Path, out: Path, work: Path) -> None:

@@ -9,19 +9,25 @@ and rebuilt, never used.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_dir
 
+from contract.errors import EnvironmentProblem
+
 ENV_VAR = "RENDER_CACHE_DIR"
+# temporary names carry the pid of the process that writes them: <kind>-<key>-<pid>-<ns><suffix>
+_TEMP_PID = re.compile(r"^[a-z]+-[0-9a-z]+-(\d+)-\d+")
 
 
 def default_cache_dir() -> Path:
@@ -107,8 +113,8 @@ class Cache:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
-            record.unlink(missing_ok=True)
-            data.unlink(missing_ok=True)
+            _remove(record)
+            _remove(data)
             return None
         now = time.time()
         with contextlib.suppress(OSError):  # last use, for pruning
@@ -127,9 +133,57 @@ class Cache:
         meta = {"bytes": built.stat().st_size, "sha256": file_sha256(built), "created": time.time(), **(extra or {})}
         if not self.enabled:
             return built
+        for path in (data, record):
+            if path.is_dir() and not path.is_symlink():  # a damaged entry: a folder where the file goes
+                shutil.rmtree(path, ignore_errors=True)
         atomic_move(built, data)
         atomic_write_bytes(record, json.dumps(meta).encode())
         return data
+
+    def check_writable(self) -> None:
+        """Raise a clear EnvironmentProblem naming the folder that cannot be written."""
+        for folder in (self.root, self.root / "tmp", self.root / "locks"):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                probe = folder / f".write-test-{os.getpid()}"
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as error:
+                reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
+                raise EnvironmentProblem(
+                    f"cannot write to the cache folder {folder}: {reason}",
+                    hint="choose a writable cache with --cache-dir DIR (or $RENDER_CACHE_DIR), or use --no-cache",
+                ) from None
+
+    def lock_path(self, name: str) -> Path:
+        folder = self.root / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.lock"
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        """Held by every render while it uses entries: pruning (exclusive) waits for it."""
+        with self._flock(fcntl.LOCK_SH):
+            yield
+
+    @contextlib.contextmanager
+    def _flock(self, mode: int) -> Iterator[None]:
+        fd = os.open(self.lock_path("cache"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    def remove_dead_temp(self) -> None:
+        """Remove temporary files whose writer is dead (an interrupted or killed render)."""
+        tmp = self.root / "tmp"
+        if not tmp.is_dir():
+            return
+        for leftover in tmp.iterdir():
+            match = _TEMP_PID.match(leftover.name)
+            if match and not _alive(int(match.group(1))):
+                _remove(leftover)
 
     def info(self) -> CacheInfo:
         by_kind: dict[str, tuple[int, int]] = {}
@@ -150,7 +204,14 @@ class Cache:
 
     def prune(self, keep_bytes: int = 0, older_than_days: float | None = None) -> tuple[int, int]:
         """Remove least recently used entries until at most `keep_bytes` remain
-        (and every entry unused for `older_than_days`). Returns (entries, bytes) removed."""
+        (and every entry unused for `older_than_days`). Returns (entries, bytes) removed.
+
+        Waits until no render is using the cache (they hold it shared)."""
+        self.check_writable()
+        with self._flock(fcntl.LOCK_EX):
+            return self._prune(keep_bytes, older_than_days)
+
+    def _prune(self, keep_bytes: int, older_than_days: float | None) -> tuple[int, int]:
         entries = []
         for _, path in self._entries():
             record = path.with_suffix(".json")
@@ -170,9 +231,24 @@ class Cache:
             total -= size
             removed += 1
             freed += size
-        tmp = self.root / "tmp"
-        if tmp.is_dir():
-            for leftover in tmp.iterdir():
-                if time.time() - leftover.stat().st_mtime > 3600:
-                    leftover.unlink(missing_ok=True)
+        self.remove_dead_temp()
         return removed, freed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, a link or a folder, whatever is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

@@ -16,11 +16,12 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import wave
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -79,8 +80,12 @@ _DIGIT_GROUP = re.compile(r"(?<=\d)[\u00a0\u202f ](?=\d{3}\b)")
 
 def spoken_form(text: str, lexicon: dict[str, str]) -> str:
     """What the voice reads: the lexicon applied (whole words), typography made speakable."""
-    for written, said in sorted(lexicon.items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<!\w){re.escape(written)}(?!\w)", said, text)
+    words = sorted((w for w in lexicon if w), key=len, reverse=True)  # longest first; "" matches nothing
+    if words:
+        # one pass, replaced literally: a value is never scanned again (values that hold other
+        # keys cannot expand without end) and never read as a template (a backslash stays one)
+        pattern = re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)")
+        text = pattern.sub(lambda match: lexicon[match.group(0)], text)
     text = _DIGIT_GROUP.sub("", text)  # "12 500" is one number, not "douze cinq cents"
     text = text.replace("’", "'").replace("\u00a0", " ").replace("\u202f", " ")
     return text
@@ -152,28 +157,61 @@ class Pyttsx3Engine:
         return VoiceChoice(self.name, chosen, language, rate, espeak_version())
 
     def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
+        engine = _pyttsx3_engine()
         for text, path in items:
-            # pyttsx3's espeak driver now and then ends a run without writing the file:
-            # try again with a fresh engine before calling it a failure
-            for attempt in range(3):
-                if attempt:
-                    _pyttsx3_engine.cache_clear()
-                engine = _pyttsx3_engine()
-                engine.setProperty("voice", voice.voice_id)
-                engine.setProperty("rate", voice.rate)
-                # one run per file: queued save_to_file calls keep only the last file.
-                # espeak writes WAV data whatever the name: name files by what they hold.
-                path.unlink(missing_ok=True)
-                engine.save_to_file(text, str(path))
-                with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved to ..."
-                    engine.runAndWait()
-                if path.exists() and path.stat().st_size > 44:
-                    break
-            else:
-                raise EnvironmentProblem(
-                    f"espeak-ng produced no audio for the phrase {text[:60]!r}",
-                    hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
-                )
+            _speak_to_file(engine, voice, text, path)
+
+
+# pyttsx3 starts espeak-ng in its asynchronous mode: `Synth` and `SetParameter` (the rate) are
+# queued to espeak's own thread, while `SetVoiceByName` applies at once, and `runAndWait`
+# returns about 10 ms after queueing the text, whether or not the WAV has been written. On a
+# busy machine that thread lags, so (1) the file was read while missing or half-written, or a
+# retry's new driver collected the tail of the previous run, and (2) a voice change landed in
+# the middle of queued work, giving other samples. So: drain the queue before touching the
+# voice, and wait until espeak has finished and written the file before reading it.
+SPEECH_TIMEOUT = 120.0  # seconds for one phrase; espeak-ng needs milliseconds
+
+
+def _speak_to_file(engine: Any, voice: VoiceChoice, text: str, path: Path) -> None:
+    from pyttsx3.drivers import _espeak
+
+    finished = threading.Event()
+
+    def on_finished(name: str | None = None, completed: bool = True) -> None:
+        finished.set()
+
+    _espeak.Synchronize()  # nothing of an earlier phrase is still queued or running
+    engine.setProperty("voice", voice.voice_id)
+    engine.setProperty("rate", voice.rate)
+    _espeak.Synchronize()  # the (queued) rate is applied before the text is
+    token = engine.connect("finished-utterance", on_finished)
+    try:
+        # one run per file: queued save_to_file calls keep only the last file.
+        # espeak writes WAV data whatever the name: name files by what they hold.
+        path.unlink(missing_ok=True)
+        engine.save_to_file(text, str(path))
+        # pyttsx3 prints "Audio saved to ..." from espeak's thread, after runAndWait returns
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.runAndWait()
+            done = finished.wait(SPEECH_TIMEOUT)
+            _espeak.Synchronize()
+    finally:
+        engine.disconnect(token)
+    if not done or not _complete_wav(path):
+        raise EnvironmentProblem(
+            f"espeak-ng produced no audio for the phrase {text[:60]!r}",
+            hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
+        )
+
+
+def _complete_wav(path: Path) -> bool:
+    """True when the file is a WAV holding every frame its header announces."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            expected = wav.getnframes() * wav.getnchannels() * wav.getsampwidth()
+            return expected > 0 and len(wav.readframes(wav.getnframes())) == expected
+    except (OSError, EOFError, wave.Error):
+        return False
 
 
 ENGINES: dict[str, type[SpeechEngine]] = {"pyttsx3": Pyttsx3Engine, "silent": SilentEngine}

@@ -1,0 +1,238 @@
+"""Writing a render's outputs: final cut, captions, thumbnails and manifest, all or nothing.
+
+Everything is made in a staging folder next to `OUT/<name>/`, then moved in one file at a time
+(each atomically), the manifest last: it vouches for the others. The manifest is the shared
+`contract.manifest.Manifest` model, the one `upload` reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from contract.errors import EnvironmentProblem
+from contract.manifest import (
+    MANIFEST_NAME,
+    CaptionFile,
+    Manifest,
+    OutputFile,
+    Outputs,
+    PhraseRecord,
+    SceneRecord,
+    ScriptRecord,
+    VideoFormat,
+    VoiceRecord,
+)
+from contract.script import Video
+from render import assemble
+from render.cache import atomic_move, file_sha256
+from render.captions import Cue, to_srt, to_vtt
+from render.loader import LoadedScript
+from render.narration import SAMPLE_RATE, VoiceChoice
+from render.planning import FINAL_CRF, FINAL_PRESET, Assembler, PlannedScene, thumbnail_time
+from render.tool_versions import versions
+
+
+@dataclass
+class FinishedParts:
+    """What a render has made when only the outputs remain to be written."""
+
+    loaded: LoadedScript
+    out_root: Path
+    preview: bool
+    jobs: int
+    video: Video
+    voice: VoiceChoice
+    assembler: Assembler
+    planned: list[PlannedScene]
+    placed: list[tuple[str, float, float]]  # (text, start in the video, seconds)
+    clips: list[Path]
+    soundtrack: Path
+    render_key: str
+    duration: float
+    scene_seconds: dict[int, float]
+    clock: dict[str, float]
+    started: float
+
+    @property
+    def folder(self) -> Path:
+        return self.out_root / self.loaded.name
+
+
+def write_outputs(parts: FinishedParts) -> None:
+    """Assemble the final cut, captions, thumbnails and manifest in a staging folder, then move
+    each into `OUT/<name>/` atomically, the manifest last (it vouches for the others)."""
+    name, lang = parts.loaded.name, parts.loaded.script.language
+    out_root, folder = parts.out_root, parts.folder
+    staging = out_root / f".{name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    created_root = not out_root.exists()
+    staging.mkdir(parents=True)
+    written = False
+    try:
+        tick = time.perf_counter()
+        outputs = {
+            "video": staging / f"{name}.mp4",
+            "srt": staging / f"{name}.{lang}.srt",
+            "vtt": staging / f"{name}.{lang}.vtt",
+            "thumbnail": staging / f"{name}.thumbnail.png",
+        }
+        if parts.assembler.name == "moviepy":
+            assemble.moviepy_cut(
+                parts.clips,
+                [p.timing.frame_count for p in parts.planned],
+                parts.video.fps,
+                parts.soundtrack,
+                outputs["video"],
+                FINAL_CRF,
+                FINAL_PRESET,
+                max(1, parts.jobs),
+            )
+        else:
+            assemble.join_and_mux(parts.clips, parts.soundtrack, outputs["video"], staging)
+        cues = [Cue(start, start + secs, text) for text, start, secs in parts.placed]
+        outputs["srt"].write_text(to_srt(cues), encoding="utf-8")
+        outputs["vtt"].write_text(to_vtt(cues, lang), encoding="utf-8")
+        scene_k, at = thumbnail_time(parts.planned)
+        assemble.extract_frame(parts.clips[scene_k], at, outputs["thumbnail"])
+        custom = parts.loaded.files.get("publish.thumbnail")
+        if custom:  # the file sent to YouTube lives in the build folder, named and hashed by the manifest
+            outputs["custom_thumbnail"] = staging / f"{name}.publish-thumbnail{Path(custom).suffix.lower()}"
+            shutil.copyfile(custom, outputs["custom_thumbnail"])
+        parts.clock["assembly"] = time.perf_counter() - tick
+        parts.clock["total"] = time.perf_counter() - parts.started
+
+        manifest_file = staging / MANIFEST_NAME
+        manifest_file.write_text(build_manifest(parts, outputs).to_json(), encoding="utf-8")
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in outputs.values():
+            atomic_move(path, folder / path.name)
+        atomic_move(manifest_file, folder / MANIFEST_NAME)
+        written = True
+    except OSError as error:
+        if error.errno == 28:
+            raise EnvironmentProblem(
+                f"the disk is full while writing {folder}", hint="free some space or pass --out on another disk"
+            ) from None
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created_root and not written:  # leave no empty folder behind a failed first render
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+            with contextlib.suppress(OSError):
+                out_root.rmdir()
+
+
+def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
+    loaded, video = parts.loaded, parts.video
+    script = loaded.script
+    publish = script.publish_settings.model_copy(update={"title": script.publish_settings.title or script.title[:100]})
+    width, height = video.size
+    lang = script.language
+    fps = video.fps
+    custom = outputs.get("custom_thumbnail")
+    return Manifest(
+        name=loaded.name,
+        title=script.title,
+        language=lang,
+        duration=round(parts.duration, 3),
+        render_key=parts.render_key,
+        preview=parts.preview,
+        script=ScriptRecord(path=str(loaded.file.resolve()), sha256=file_sha256(loaded.file)),
+        video=VideoFormat(width=width, height=height, fps=fps, aspect=video.aspect, resolution=video.resolution),
+        voice=VoiceRecord(
+            engine=parts.voice.engine, id=parts.voice.voice_id, rate=parts.voice.rate, language=parts.voice.language
+        ),
+        publish=publish,
+        outputs=Outputs(
+            video=OutputFile.describe(outputs["video"]),
+            thumbnail=OutputFile.describe(outputs["thumbnail"]),
+            custom_thumbnail=OutputFile.describe(custom) if custom else None,
+            captions=[
+                CaptionFile.describe(outputs["srt"], language=lang, format="srt"),
+                CaptionFile.describe(outputs["vtt"], language=lang, format="vtt"),
+            ],
+        ),
+        scenes=[
+            SceneRecord(
+                index=p.job.index,
+                type=p.job.scene.type,
+                key=p.key,
+                clip_sha256=file_sha256(clip),
+                start=round(p.start_frame / fps, 4),
+                frames=p.timing.frame_count,
+                duration=round(p.job.duration, 4),
+                cues=p.timing.cues,
+                rendered_seconds=round(parts.scene_seconds[p.job.index], 2)
+                if p.job.index in parts.scene_seconds
+                else None,
+                phrases=[
+                    PhraseRecord(
+                        text=ph.text, start=round(p.start_frame / fps + ph.start, 4), seconds=round(ph.seconds, 4)
+                    )
+                    for ph in p.timing.phrases
+                ],
+            )
+            for p, clip in zip(parts.planned, parts.clips, strict=True)
+        ],
+        timings={k: round(v, 3) for k, v in parts.clock.items()},
+        versions=versions(),
+        audio_sample_rate=SAMPLE_RATE,
+    )
+
+
+def prepare_output_folder(out_root: Path) -> None:
+    """Say plainly, before any work, why the output folder cannot be written.
+
+    Nothing is created here: a render that fails on bad input leaves no folder behind.
+    """
+    existing = out_root
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    try:
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "Not a directory")
+        probe = existing / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
+        raise EnvironmentProblem(
+            f"cannot write to the output folder {out_root}: {reason}",
+            hint="choose another folder with --out, or fix its permissions or free space",
+        ) from None
+
+
+def remove_stale_staging(out_root: Path, name: str) -> None:
+    """Staging folders left by a render that was killed (we hold the lock: none is live)."""
+    if not out_root.is_dir():
+        return
+    for leftover in out_root.glob(f".{name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def up_to_date(folder: Path, render_key: str) -> float | None:
+    """The video's duration if the folder holds intact outputs of exactly this render."""
+    try:
+        manifest = Manifest.from_json((folder / MANIFEST_NAME).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if manifest.render_key != render_key:
+        return None
+    outputs = manifest.outputs
+    entries = [outputs.video, outputs.thumbnail, *outputs.captions]
+    if outputs.custom_thumbnail:
+        entries.append(outputs.custom_thumbnail)
+    for entry in entries:
+        path = folder / entry.file
+        try:
+            if path.stat().st_size != entry.bytes or file_sha256(path) != entry.sha256:
+                return None
+        except OSError:
+            return None
+    return manifest.duration

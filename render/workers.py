@@ -1,0 +1,171 @@
+"""The worker pool: scene clips rendered in parallel processes, forked after Manim is imported.
+
+Longest scenes go first. A worker dies with its parent (even on kill -9) and leaves Ctrl-C to
+the parent, which stops the pool and removes unfinished clips. A worker killed by a signal (the
+out-of-memory killer...) is reported by scene and signal, not as a broken pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from contract.errors import EnvironmentProblem
+from render.cache import Cache
+from render.planning import PlannedScene
+
+Log = Callable[[str], None]
+
+
+def _worker_init() -> None:
+    # Die with the parent (even on kill -9), and leave Ctrl-C to the parent.
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _pid_file(target: Path) -> Path:
+    return target.with_name(target.name + ".pid")
+
+
+def _render_in_worker(job_json: str, target: str) -> float:
+    from contract.job import SceneJob
+    from scenes import render_scene
+
+    # which process renders which scene: if it dies, the parent can say which scene it was
+    _pid_file(Path(target)).write_text(str(os.getpid()))
+    started = time.perf_counter()
+    render_scene(SceneJob.model_validate_json(job_json), Path(target))
+    return time.perf_counter() - started
+
+
+def render_scenes(
+    planned: list[PlannedScene],
+    cache: Cache,
+    jobs: int,
+    log: Log,
+    progress: Callable[[int, int], None] | None = None,
+    forked: Callable[[], None] | None = None,
+) -> tuple[list[Path], dict[int, float]]:
+    """Every scene's clip, from the cache or rendered now, longest first, in parallel.
+
+    `forked` is called once no more worker will be forked (at once if none is needed): work
+    started after that (the soundtrack) does not leak its open pipes into the workers.
+    """
+    clips: dict[int, Path] = {}
+    todo: list[PlannedScene] = []
+    for item in planned:
+        hit = cache.get("scene", item.key, ".mp4")
+        if hit:
+            clips[item.job.index] = hit
+        else:
+            todo.append(item)
+    seconds: dict[int, float] = {}
+    if not todo and forked:
+        forked()
+    if todo:
+        workers = max(1, min(jobs, len(todo)))
+        log(f"  scenes: {len(planned) - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
+        if progress:
+            progress(0, len(todo))
+        todo.sort(key=lambda p: -p.timing.frame_count)
+        import scenes
+
+        scenes.preload()  # import Manim once, before forking the workers
+
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+        futures: dict[Future[float], tuple[PlannedScene, Path]] = {}
+        try:
+            for item in todo:
+                target = cache.temp_path("scene", item.key, ".mp4")
+                futures[pool.submit(_render_in_worker, item.job.model_dump_json(), str(target))] = (item, target)
+            # with "fork", the pool starts every worker at the first submit
+            processes = dict(getattr(pool, "_processes", None) or {})
+            if forked:
+                forked()
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    item, target = futures[future]
+                    try:
+                        seconds[item.job.index] = future.result()
+                    except BrokenProcessPool:
+                        raise _worker_died(processes, futures, len(planned)) from None
+                    clips[item.job.index] = cache.put("scene", item.key, ".mp4", target) if cache.enabled else target
+                    log(
+                        f"  scene {item.job.index + 1}/{len(planned)} ({item.job.scene.type}) "
+                        f"rendered in {seconds[item.job.index]:.1f} s"
+                    )
+                    if progress:
+                        progress(len(seconds), len(todo))
+        except BaseException:
+            _stop_pool(pool)
+            for _, target in futures.values():
+                target.unlink(missing_ok=True)
+            raise
+        finally:
+            for _, target in futures.values():
+                _pid_file(target).unlink(missing_ok=True)
+        pool.shutdown(wait=True)
+    return [clips[p.job.index] for p in planned], seconds
+
+
+def _worker_died(
+    processes: dict[int, multiprocessing.process.BaseProcess],
+    futures: dict[Future[float], tuple[PlannedScene, Path]],
+    scene_count: int,
+) -> EnvironmentProblem:
+    """Which scene's worker died, and of what."""
+    scene_of: dict[int, PlannedScene] = {}
+    for item, target in futures.values():
+        with contextlib.suppress(OSError, ValueError):
+            scene_of[int(_pid_file(target).read_text())] = item
+    for pid, process in processes.items():
+        process.join(timeout=5)
+        code = process.exitcode
+        if code is None or code == 0:
+            continue
+        how = f"was killed by {_signal_name(-code)}" if code < 0 else f"exited with status {code}"
+        owner = scene_of.get(pid)
+        which = f"scene {owner.job.index + 1}/{scene_count} ({owner.job.scene.type})" if owner else "a scene"
+        return EnvironmentProblem(
+            f"the worker process rendering {which} {how}",
+            hint="the machine may be short of memory (the out-of-memory killer sends SIGKILL); "
+            "try again with --jobs 1, or close other programs",
+        )
+    return EnvironmentProblem(
+        "a scene worker process died unexpectedly",
+        hint="the machine may be short of memory; try again with --jobs 1",
+    )
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued scenes and kill running workers now (they would finish otherwise)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)

@@ -1,0 +1,96 @@
+"""Speech is a function of text, voice, rate and engine version, not of how busy the machine is.
+
+pyttsx3 drives espeak-ng asynchronously; before the fix, a loaded machine made `runAndWait`
+return before the WAV was written and let voice changes race queued work, so the same phrase
+came out at other lengths. Each synthesis runs in a fresh process (the first phrase after the
+engine starts was the most fragile), once on a quiet machine and then under load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from render.narration import espeak_voices
+from tests.helpers import REPO
+
+PHRASES = [
+    "En deux minutes, voici pourquoi notre banque existe, et ce qui compte pour nous.",
+    "Bonjour !",
+    "Nous finançons les projets de la région, depuis cent ans.",
+    "Merci.",
+    "Ensuite, écouter vos projets, et les financer.",
+    "Douze mille clients nous font confiance.",
+]
+
+# synthesise PHRASES with the real engine and print each phrase's sample count and sha256
+SYNTHESISE = """
+import hashlib, json, sys
+from pathlib import Path
+from render.narration import engine_for, read_wav, synthesize_trimmed
+work = Path(sys.argv[1]); work.mkdir(parents=True, exist_ok=True)
+phrases = json.loads(sys.argv[2])
+engine = engine_for("pyttsx3")
+voice = engine.choose_voice("fr", "roa/fr", 170)
+items = [(text, work / f"{i}.wav") for i, text in enumerate(phrases)]
+synthesize_trimmed(engine, voice, items, work)
+out = []
+for _, path in items:
+    samples, rate = read_wav(path)
+    out.append([int(samples.size), hashlib.sha256(samples.tobytes()).hexdigest()])
+print(json.dumps(out))
+"""
+
+
+def _synthesise(work: Path) -> list[list[object]]:
+    result = subprocess.run(
+        [sys.executable, "-c", SYNTHESISE, str(work), json.dumps(PHRASES)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def busy_machine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """CPU burners on every core (and one more) plus a second espeak-ng process, for the test's length."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range((os.cpu_count() or 1) + 1)]
+    text = " ".join(PHRASES * 4)
+    other = subprocess.Popen(
+        ["sh", "-c", f'while true; do espeak-ng -v roa/fr -s 170 -w "{tmp_path}/other.wav" "{text}"; done'],
+        start_new_session=True,
+    )
+    time.sleep(0.5)  # let the load settle on the cores
+    try:
+        yield
+    finally:
+        for process in burners:
+            process.kill()
+        os.killpg(other.pid, 9)
+        for process in [*burners, other]:
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def quiet_samples(tmp_path: Path) -> list[list[object]]:
+    if "roa/fr" not in espeak_voices():
+        pytest.skip("espeak-ng's French voice is not installed")
+    return _synthesise(tmp_path / "quiet")
+
+
+def test_speech_is_the_same_on_a_loaded_machine(
+    tmp_path: Path, quiet_samples: list[list[object]], busy_machine: None
+) -> None:
+    for run in range(4):
+        loaded = _synthesise(tmp_path / f"loaded-{run}")
+        for text, quiet, busy in zip(PHRASES, quiet_samples, loaded, strict=True):
+            assert busy == quiet, f"run {run}: {text!r} gave {busy[0]} samples under load, {quiet[0]} quiet"
