@@ -6,6 +6,8 @@ messages and exit codes), and the secret redaction every printed line goes throu
 
 from __future__ import annotations
 
+import codecs
+import os
 import signal
 import sys
 import threading
@@ -41,6 +43,22 @@ def redact(text: str) -> str:
 
 
 # --- printing -----------------------------------------------------------------------------
+
+
+def ensure_utf8_mode(module: str) -> None:
+    """Under LC_ALL=C with PYTHONUTF8=0, file names are ASCII-only: restart in UTF-8 mode (PEP 540).
+
+    Otherwise a script named `été.yaml` reaches us as lone surrogates, which no UTF-8 output
+    (manifest, captions, log) can hold.
+    """
+    if sys.flags.utf8_mode or codecs.lookup(sys.getfilesystemencoding()).name != "ascii":
+        return
+    if os.environ.get("_EXPLAINER_UTF8_RESTART"):  # once: never loop
+        return
+    os.environ["_EXPLAINER_UTF8_RESTART"] = "1"
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", module, *sys.argv[1:]])
 
 
 def make_streams_safe() -> None:
@@ -102,10 +120,10 @@ def run_guarded(
         say(interrupted)
         return ExitCode.INTERRUPTED
     except MemoryError:
-        say("ERROR out of memory")
-        say("  close other programs, or render fewer scenes at once (--jobs 1)")
-        return ExitCode.FAILURE
+        return _out_of_memory()
     except Exception as error:  # a bug: still one line, no traceback unless asked, no secrets
+        if _is_out_of_memory(error):
+            return _out_of_memory()
         if debug:
             traceback.print_exc()
         say(f"ERROR unexpected failure: {type(error).__name__}: {error}")
@@ -114,6 +132,20 @@ def run_guarded(
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _is_out_of_memory(error: Exception) -> bool:
+    # under a memory limit, loading a shared library fails with these rather than MemoryError
+    text = str(error)
+    return isinstance(error, OSError | ImportError) and (
+        "failed to map segment" in text or "Cannot allocate memory" in text
+    )
+
+
+def _out_of_memory() -> ExitCode:
+    say("ERROR out of memory")
+    say("  hint: close other programs, raise the memory limit (ulimit -v), or render one scene at a time (--jobs 1)")
+    return ExitCode.FAILURE
 
 
 def _in_main_thread() -> bool:

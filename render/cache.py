@@ -37,7 +37,7 @@ def default_cache_dir() -> Path:
 def digest(*parts: Any) -> str:
     """A stable sha256 over JSON-able parts."""
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def file_sha256(path: Path) -> str:

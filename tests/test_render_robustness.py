@@ -126,3 +126,43 @@ def test_pruning_waits_for_a_render_using_the_cache(tmp_path: Path) -> None:
         assert cache.get("scene", "ab" * 32, ".mp4") is not None  # the render's hit is still there
     pruner.join(timeout=10)
     assert done.is_set() and cache.get("scene", "ab" * 32, ".mp4") is None
+
+
+def test_a_render_under_a_tight_memory_limit_ends_with_a_clear_failure_not_a_hang(project: Path) -> None:
+    # issue 16 item 8: with `ulimit -v 400000` OpenBLAS could not start its threads while Manim
+    # was imported; renders hung at 100 % CPU or exited 130 with nobody interrupting them.
+    import resource
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (400_000 * 1024, 400_000 * 1024))
+
+    command = [sys.executable, "-m", "render", "--preview", "--out", str(project / "build"), "scripts/film.yaml"]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "RENDER_CACHE_DIR": str(project / "cache")}
+    run = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=120, preexec_fn=limit_memory
+    )
+    assert run.returncode in (0, 1), run.stderr
+    if run.returncode == 1:
+        assert "out of memory" in run.stderr and "unexpected" not in run.stderr and "Traceback" not in run.stderr
+        assert not (project / "build" / "film").exists()
+
+
+def test_a_non_ascii_script_name_renders_under_the_c_locale(project: Path) -> None:
+    # issue 16 item 17: LC_ALL=C PYTHONUTF8=0 made file names lone surrogates, which crashed the render
+    script = project / "scripts" / "été.yaml"
+    script.write_text(SCRIPT, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "RENDER_CACHE_DIR": str(project / "cache"),
+        "LC_ALL": "C",
+        "LANG": "C",
+        "PYTHONUTF8": "0",
+    }
+    env.pop("PYTHONIOENCODING", None)
+    command = [sys.executable, "-m", "render", "--preview", "--out", str(project / "build"), "scripts/été.yaml"]
+    run = subprocess.run(command, cwd=project, env=env, capture_output=True, timeout=300)
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
+    manifest = json.loads((project / "build" / "été" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["video"]["file"] == "été.mp4"
+    assert (project / "build" / "été" / "été.mp4").stat().st_size > 1000

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from contract.errors import InputError
-from contract.reporting import make_streams_safe, redact, run_guarded
+from contract.reporting import ensure_utf8_mode, make_streams_safe, redact, run_guarded
 from upload import auth
 from upload.client import ENDPOINT_ENV
 from upload.options import PublishOptions, PublishResult
@@ -151,5 +151,6 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point (`upload = "upload.cli:main"`)."""
+    ensure_utf8_mode("upload")
     make_streams_safe()
     command.main(args=argv, prog_name="upload")
