@@ -31,8 +31,9 @@ from contract.script import Video
 from render import assemble
 from render.cache import atomic_move, file_sha256
 from render.captions import Cue, to_srt, to_vtt
+from render.engines import VoiceChoice
 from render.loader import LoadedScript
-from render.narration import SAMPLE_RATE, VoiceChoice
+from render.narration import SAMPLE_RATE
 from render.planning import FINAL_CRF, FINAL_PRESET, Assembler, PlannedScene, thumbnail_time
 from render.tool_versions import versions
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from render.cache import Cache, digest
+from render.engines import VoiceChoice, engine_for, synthesize_trimmed
 from render.loader import LoadedScript
-from render.narration import VoiceChoice, engine_for, spoken_form, synthesize_trimmed
+from render.narration import spoken_form
 from render.timing import all_phrases
 from render.tool_versions import versions
 

@@ -16,7 +16,7 @@ def versions() -> dict[str, str]:
             return "absent"
 
     from render.assemble import ffmpeg_version
-    from render.narration import espeak_version
+    from render.engines.espeak import espeak_version
 
     return {
         "toolkit": version("explainer-toolkit"),

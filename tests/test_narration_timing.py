@@ -10,18 +10,10 @@ import srt
 
 from contract.script import BulletsScene, ComparisonScene, TitleScene
 from render.captions import Cue, to_srt, to_vtt, wrap
-from render.narration import (
-    Pyttsx3Engine,
-    SilentEngine,
-    best_voice,
-    espeak_voices,
-    read_wav,
-    split_phrases,
-    spoken_form,
-    synthesize_trimmed,
-    trim_silence,
-    wav_seconds,
-)
+from render.engines import synthesize_trimmed
+from render.engines.espeak import Pyttsx3Engine, best_voice, espeak_voices
+from render.engines.silent import SilentEngine
+from render.narration import read_wav, split_phrases, spoken_form, trim_silence, wav_seconds
 from render.timing import LEAD_IN, scene_beats, time_scene
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from render.narration import espeak_voices
+from render.engines.espeak import espeak_voices
 from tests.helpers import REPO
 
 PHRASES = [
@@ -33,7 +33,7 @@ PHRASES = [
 SYNTHESISE = """
 import hashlib, json, sys
 from pathlib import Path
-from render.narration import engine_for, read_wav, synthesize_trimmed
+from render.engines import engine_for, synthesize_trimmed\nfrom render.narration import read_wav
 work = Path(sys.argv[1]); work.mkdir(parents=True, exist_ok=True)
 phrases = json.loads(sys.argv[2])
 engine = engine_for("pyttsx3")

@@ -8,7 +8,7 @@ from render.commands._common import CONTEXT, finish
 
 
 def print_voices(languages: list[str]) -> None:
-    from render.narration import best_voice, espeak_voices
+    from render.engines.espeak import best_voice, espeak_voices
 
     voices = espeak_voices()
     wanted = [lang.lower() for lang in languages]
