@@ -42,7 +42,7 @@ def test_there_are_three_examples_using_every_scene_type() -> None:
     assert used == {"title", "bullets", "statistic", "quote", "image", "timeline", "comparison", "closing"}
 
 
-@pytest.mark.render
+@pytest.mark.e2e
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_each_example_renders_as_a_preview_of_45_to_90_seconds(script: Path, tmp_path: Path) -> None:
     run = render_cli("--preview", "--out", str(tmp_path), "--cache-dir", str(tmp_path / "cache"), str(script))
@@ -58,6 +58,7 @@ def test_each_example_renders_as_a_preview_of_45_to_90_seconds(script: Path, tmp
 
 
 @pytest.mark.slow
+@pytest.mark.e2e
 def test_full_hd_example_end_to_end(tmp_path: Path) -> None:
     """The demo, as `make demo` renders it: 1080p30 with real speech and music."""
     script = REPO / "scripts" / "notre-mission.yaml"
@@ -96,12 +97,18 @@ def test_missing_script_suggests_the_scripts_folder() -> None:
 
 
 def test_schema_lists_every_scene_type() -> None:
+    from contract.scene_types import SCENE_TYPES
+
     run = render_cli("--schema")
     assert run.returncode == 0
     schema = json.loads(run.stdout)
-    text = json.dumps(schema)
-    for scene_type in ("bullets", "statistic", "timeline", "comparison", "closing"):
-        assert f'"const": "{scene_type}"' in text or f'"{scene_type}"' in text
+    declared = {
+        definition["properties"]["type"].get("const")
+        for definition in schema["$defs"].values()
+        if "type" in definition.get("properties", {})
+    }
+    assert set(SCENE_TYPES) <= declared
+    assert {"title", "bullets", "statistic", "quote", "image", "timeline", "comparison", "closing"} <= set(SCENE_TYPES)
 
 
 def test_voices_lists_french_voices() -> None:
@@ -144,7 +151,7 @@ def test_cache_info_and_prune(tmp_path: Path) -> None:
     assert str(cache.root) in env_info.stdout and "0 entries" in env_info.stdout
 
 
-@pytest.mark.render
+@pytest.mark.e2e
 def test_render_publish_uploads_once_and_rerun_changes_nothing(youtube: FakeYouTube, tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "court.yaml"
@@ -209,7 +216,7 @@ def test_errors_cross_process_boundaries_intact() -> None:
         assert type(copy) is type(error) and copy.lines() == error.lines() and copy.exit_code == error.exit_code
 
 
-@pytest.mark.render
+@pytest.mark.e2e
 def test_text_that_cannot_fit_is_bad_input_located_in_the_script(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "long.yaml"
@@ -259,7 +266,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mountpoint)], check=False)
 
 
-@pytest.mark.render
+@pytest.mark.e2e
 def test_full_disk_is_a_clear_failure_and_leaves_nothing(tiny_disk: Path, tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     script = project / "scripts" / "plein.yaml"

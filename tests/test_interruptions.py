@@ -16,7 +16,7 @@ import pytest
 from render.cache import file_sha256
 from tests.helpers import REPO, ffprobe, make_project, stream
 
-pytestmark = pytest.mark.render
+pytestmark = pytest.mark.e2e
 
 SCRIPT = """\
 title: Interruptions

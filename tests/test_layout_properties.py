@@ -41,7 +41,7 @@ TEXTS = st.lists(WORDS, min_size=1, max_size=60).map(" ".join) | st.text(
 ).filter(str.strip)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # examples: the profile (conftest)
 @given(
     text=TEXTS,
     width=st.floats(2.0, 12.0),

@@ -33,12 +33,8 @@ SEEDS = [f"scripts/{p.name}" for p in sorted((REPO / "scripts").glob("*.yaml"))]
 ]
 LINE = re.compile(r"^.+:\d+:\d+ \S.*: .+$", re.DOTALL)
 
-SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    derandomize=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# how many examples, and whether they are random, comes from the profile (tests/conftest.py)
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 @pytest.fixture(scope="module")

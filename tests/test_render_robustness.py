@@ -16,7 +16,7 @@ import pytest
 from render.cache import Cache
 from tests.helpers import REPO, make_project
 
-pytestmark = pytest.mark.render
+pytestmark = pytest.mark.e2e
 
 SCRIPT = """\
 title: Robuste
