@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract.errors import EnvironmentProblem
@@ -64,22 +65,36 @@ def render_scenes(
     `forked` is called once no more worker will be forked (at once if none is needed): work
     started after that (the soundtrack) does not leak its open pipes into the workers.
     """
-    clips: dict[int, Path] = {}
+    batch = _Batch(cache, log, progress, len(planned))
     todo: list[PlannedScene] = []
     for item in planned:
         hit = cache.get("scene", item.key, ".mp4")
         if hit:
-            clips[item.job.index] = hit
+            batch.clips[item.job.index] = hit
         else:
             todo.append(item)
-    seconds: dict[int, float] = {}
-    if not todo and forked:
-        forked()
     if todo:
+        batch.render(todo, jobs, forked)
+    elif forked:
+        forked()
+    return [batch.clips[p.job.index] for p in planned], batch.seconds
+
+
+@dataclass
+class _Batch:
+    """The scenes of one render that the cache did not have, rendered by a pool of forked workers."""
+
+    cache: Cache
+    log: Log
+    progress: Callable[[int, int], None] | None
+    scene_count: int
+    clips: dict[int, Path] = field(default_factory=dict)
+    seconds: dict[int, float] = field(default_factory=dict)
+
+    def render(self, todo: list[PlannedScene], jobs: int, forked: Callable[[], None] | None) -> None:
         workers = max(1, min(jobs, len(todo)))
-        log(f"  scenes: {len(planned) - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
-        if progress:
-            progress(0, len(todo))
+        self.log(f"  scenes: {self.scene_count - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
+        self._report(0, len(todo))
         todo.sort(key=lambda p: -p.timing.frame_count)
         import scenes
 
@@ -90,28 +105,13 @@ def render_scenes(
         futures: dict[Future[float], tuple[PlannedScene, Path]] = {}
         try:
             for item in todo:
-                target = cache.temp_path("scene", item.key, ".mp4")
+                target = self.cache.temp_path("scene", item.key, ".mp4")
                 futures[pool.submit(_render_in_worker, item.job.model_dump_json(), str(target))] = (item, target)
             # with "fork", the pool starts every worker at the first submit
             processes = dict(getattr(pool, "_processes", None) or {})
             if forked:
                 forked()
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    item, target = futures[future]
-                    try:
-                        seconds[item.job.index] = future.result()
-                    except BrokenProcessPool:
-                        raise _worker_died(processes, futures, len(planned)) from None
-                    clips[item.job.index] = cache.put("scene", item.key, ".mp4", target) if cache.enabled else target
-                    log(
-                        f"  scene {item.job.index + 1}/{len(planned)} ({item.job.scene.type}) "
-                        f"rendered in {seconds[item.job.index]:.1f} s"
-                    )
-                    if progress:
-                        progress(len(seconds), len(todo))
+            self._collect(futures, processes, len(todo))
         except BaseException:
             _stop_pool(pool)
             for _, target in futures.values():
@@ -121,7 +121,34 @@ def render_scenes(
             for _, target in futures.values():
                 _pid_file(target).unlink(missing_ok=True)
         pool.shutdown(wait=True)
-    return [clips[p.job.index] for p in planned], seconds
+
+    def _collect(
+        self,
+        futures: dict[Future[float], tuple[PlannedScene, Path]],
+        processes: dict[int, multiprocessing.process.BaseProcess],
+        count: int,
+    ) -> None:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                item, target = futures[future]
+                try:
+                    self.seconds[item.job.index] = future.result()
+                except BrokenProcessPool:
+                    raise _worker_died(processes, futures, self.scene_count) from None
+                self.clips[item.job.index] = (
+                    self.cache.put("scene", item.key, ".mp4", target) if self.cache.enabled else target
+                )
+                self.log(
+                    f"  scene {item.job.index + 1}/{self.scene_count} ({item.job.scene.type}) "
+                    f"rendered in {self.seconds[item.job.index]:.1f} s"
+                )
+                self._report(len(self.seconds), count)
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(done, total)
 
 
 def _worker_died(
