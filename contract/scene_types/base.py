@@ -11,7 +11,7 @@ screen (:meth:`SceneBase.shown_texts`: every text field not marked :data:`NOT_SH
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Protocol, TypeVar, Union
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,7 @@ from pydantic import (
     StrictFloat,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from contract.problems import FieldPath
@@ -49,6 +50,27 @@ FileName = Annotated[str, NOT_SHOWN]
 Narration = str | list[NonEmptyText]
 
 
+LEGAL_CHARS_PER_SECOND = 20.0  # how fast a viewer reads a legal mention
+
+
+class Legal(Strict):
+    """A legal mention: shown as a legible band; `spoken` also reads it aloud."""
+
+    text: NonEmptyText = Field(description="the mandatory wording, shown as a band")
+    spoken: Annotated[bool, NOT_SHOWN] = Field(False, description="also read it aloud, after the narration")
+
+
+LegalMention = NonEmptyText | Legal
+
+
+def legal_list(value: LegalMention | list[LegalMention] | None) -> list[Legal]:
+    """A `legal:` value as a list of :class:`Legal` (a plain string is a shown, unspoken mention)."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [Legal(text=item) if isinstance(item, str) else item for item in items]
+
+
 class Entry(Protocol):
     """A list entry that appears on its own cue and may have its own narration."""
 
@@ -68,6 +90,24 @@ class SceneBase(Strict):
     )
     duration: StrictFloat | None = Field(None, gt=0, le=600, description="minimum seconds")
     transition: Annotated[Literal["cut", "fade", "slide"], NOT_SHOWN] = "fade"
+    legal: LegalMention | list[LegalMention] | None = Field(
+        None,
+        description='a legal mention shown as a band in this scene: "text", or {text, spoken: true} '
+        "to read it aloud too; a list for several",
+    )
+
+    video_legal: Annotated[list[Legal], NOT_SHOWN, SkipJsonSchema()] = Field(
+        default_factory=list,
+        description="set by the script: its own `legal:` mentions, shown in this scene too (not for authors)",
+    )
+
+    hold_seconds: ClassVar[float | None] = None
+    """When set, the last element stays readable this long (seconds) unless `duration` is given."""
+
+    def legal_mentions(self) -> list[Legal]:
+        """The mentions shown in this scene: the script's own `legal:` first, then the scene's."""
+        video = {m.text for m in self.video_legal}
+        return list(self.video_legal) + [m for m in legal_list(self.legal) if m.text not in video]
 
     def narration_beats(self) -> list[str]:
         """The scene's own narration as a list of beats (entries' narration excluded)."""
@@ -95,6 +135,14 @@ class SceneBase(Strict):
         """
         elements = len(self.cues())
         return [k if k < elements else None for k in range(count)]
+
+    def narrator(self) -> str | None:
+        """The cast member who speaks the scene's own narration (None: the script's voice)."""
+        return None
+
+    def entry_narrator(self, index: int) -> str | None:
+        """The cast member who speaks entry `index`'s narration (default: the scene's narrator)."""
+        return self.narrator()
 
     def has_any_narration(self) -> bool:
         return bool(self.narration_beats()) or any(e.narration for e in self.entries())
@@ -136,10 +184,11 @@ M = TypeVar("M", bound=type[BaseModel])
 def type_name(model: type[SceneBase]) -> str:
     """The `type:` value of a scene model (its `type` field is a one-value Literal)."""
     field = model.model_fields.get("type")
-    args = getattr(field.annotation, "__args__", ()) if field else ()
-    if len(args) != 1 or not isinstance(args[0], str):
+    args: tuple[object, ...] = getattr(field.annotation, "__args__", ()) if field else ()
+    name = args[0] if len(args) == 1 else None
+    if not isinstance(name, str):
         raise TypeError(f"{model.__name__} needs a field `type: Literal['name']`")
-    return args[0]
+    return name
 
 
 def scene_type(model: S) -> S:
@@ -170,7 +219,7 @@ def _rebuild_users() -> None:
         user.model_rebuild(force=True)
 
 
-class SceneField:
+class _SceneUnion:
     """A field holding one scene: a union of every registered type, told apart by `type`."""
 
     @classmethod
@@ -180,3 +229,10 @@ class SceneField:
             return handler.generate_schema(models[0])
         union: Any = Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007 - built at run time
         return handler.generate_schema(union)
+
+
+# To the type checker a scene field holds a SceneBase (it does: one of its registered subclasses).
+if TYPE_CHECKING:
+    SceneField = SceneBase
+else:
+    SceneField = _SceneUnion
