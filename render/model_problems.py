@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from contract.problems import Problem
 from contract.scene_types import SCENE_TYPES, SceneField, yaml_float_spelling
 from contract.script import Script
-from render.script_yaml import Document, Path_
+from render.script_yaml import COLON_CAUSE, Document, Path_
 
 _UNION_LABELS = {
     "str": "text",
@@ -318,9 +318,10 @@ def validation_problems(
                 "msg": f"must be {' or '.join(kinds)} (got {_describe(branches[0][2])})",
             }
         items.append((item, path))
+    items, colons = _colon_texts(items, doc, prefix)
     # `txt:` given where `text:` is required: the "unknown field (did you mean)" line says it all
     unknown = {(p[:-1], str(p[-1])) for it, p in items if it["type"] == "extra_forbidden" and p}
-    problems: dict[str, Problem] = {}
+    problems: dict[str, Problem] = {str(p): p for p in colons}
     for item, path in items:
         if (
             item["type"] == "missing"
@@ -335,3 +336,46 @@ def validation_problems(
         problem = doc.problem(full, _message(item, path, doc, root), key=item["type"] == "extra_forbidden")
         problems.setdefault(str(problem), problem)
     return sorted(problems.values(), key=lambda p: p.position)
+
+
+_TEXT_KINDS = {"string_type", "union_shapes", "list_type"}
+
+
+def _colon_texts(
+    items: list[tuple[dict[str, Any], Path_]], doc: Document, prefix: Path_
+) -> tuple[list[tuple[dict[str, Any], Path_]], list[Problem]]:
+    """`- Notre mission : vous aider.` read as a mapping: one 'put it in double quotes' line instead.
+
+    Where text was expected, any one-line `key: value` mapping is such a sentence; where a
+    mapping is allowed too (a bullet item), only one whose key has a space (a field name has none).
+    """
+    kept: list[tuple[dict[str, Any], Path_]] = []
+    found: dict[Path_, Problem] = {}
+    source: str | None = None
+    for item, path in items:
+        pair_path = _pair_path((*prefix, *path), item["type"], doc)
+        if pair_path is None:
+            kept.append((item, path))
+            continue
+        if source is None:
+            source = doc.raw.decode("utf-8-sig", errors="replace")
+        corrected = doc.one_line_pairs[pair_path].corrected(source)
+        message = f"{COLON_CAUSE}; put the sentence in double quotes, write it as: {corrected}"
+        found.setdefault(pair_path, doc.problem(pair_path, message))
+    return kept, list(found.values())
+
+
+def _pair_path(full: Path_, kind: str, doc: Document) -> Path_ | None:
+    """The one-line pair this error is about, when it reads like a sentence cut at its colon.
+
+    Its key must have a space in it or before the colon (`Notre mission: ...`, `Mission : ...`):
+    a field name has none, so `{fr: Bonjour}` stays a mapping given where text is expected.
+    """
+    for cut in range(len(full), -1, -1):
+        pair = doc.one_line_pairs.get(full[:cut])
+        if pair is None:
+            continue
+        if cut == len(full) and kind not in _TEXT_KINDS:
+            return None  # the mapping itself is fine where it is (a bullet item's own error)
+        return full[:cut] if " " in pair.text.partition(":")[0] else None
+    return None

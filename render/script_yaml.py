@@ -8,6 +8,7 @@ depth), so a small file cannot explode. Every problem is a :class:`Problem`.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,22 @@ Path_ = FieldPath
 MAX_TEXT_CHARS = MAX_SCRIPT_BYTES  # all text after alias expansion: aliases cannot multiply it
 
 
+@dataclass(frozen=True)
+class OneLinePair:
+    """A mapping of one unquoted `key: value` on one line: maybe a sentence with a colon in it."""
+
+    line: int  # 1-based, as in messages
+    start: int  # 0-based columns of the mapping in that line
+    end: int
+    text: str  # the source of the pair, from the key to the end of the value
+
+    def corrected(self, source: str) -> str:
+        """The line with the pair written as one quoted text."""
+        lines = source.splitlines()
+        row = lines[self.line - 1] if self.line - 1 < len(lines) else ""
+        return (row[: self.start] + double_quoted(self.text) + row[self.end :]).strip()
+
+
 @dataclass
 class Document:
     """A parsed YAML file: plain data plus where each value and key sits."""
@@ -41,6 +58,9 @@ class Document:
     raw: bytes = b""
     problems: list[Problem] = field(default_factory=list)  # YAML-level problems kept by `keep_going`
     bad: set[Path_] = field(default_factory=set)  # values dropped for those problems
+    plain: set[Path_] = field(default_factory=set)  # scalars written without quotes
+    flow_lists: set[Path_] = field(default_factory=set)  # lists written as [a, b, c]
+    one_line_pairs: dict[Path_, OneLinePair] = field(default_factory=dict)  # `Nous : vous` read as a mapping
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """(line, column) of the deepest known node on `path` (of its key, with `key`)."""
@@ -76,8 +96,9 @@ def _fail(*problems: Problem) -> ScriptError:
 class _Builder:
     """Turns composed YAML nodes into plain data, recording positions."""
 
-    def __init__(self, doc: Document, problems: list[Problem]) -> None:
+    def __init__(self, doc: Document, problems: list[Problem], source: str) -> None:
         self.doc = doc
+        self.source = source
         self.problems = problems
         self.count = 0
         self.text = 0  # characters of text, counted each time an alias repeats them
@@ -110,6 +131,8 @@ class _Builder:
             self.problems.append(self._msg(node, path, _tag_message(node.tag)))
             return None
         if isinstance(node, yaml.ScalarNode):
+            if node.style is None:
+                self.doc.plain.add(path)
             value = self._scalar(node, path)
             if isinstance(value, str):
                 self.text += len(value)
@@ -119,8 +142,11 @@ class _Builder:
         self.stack.append(node)
         try:
             if isinstance(node, yaml.SequenceNode):
+                if node.flow_style:
+                    self.doc.flow_lists.add(path)
                 return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
             if isinstance(node, yaml.MappingNode):
+                self._one_line_pair(node, path)
                 return self._mapping(node, path)
         finally:
             self.stack.pop()
@@ -134,6 +160,21 @@ class _Builder:
                 self.doc.bad.add(path)
             self.problems.append(self._msg(node, path, _scalar_message(node)))
             return _UNREADABLE
+
+    def _one_line_pair(self, node: yaml.MappingNode, path: Path_) -> None:
+        """Remember `Notre mission : vous aider.` read as {Notre mission: vous aider.}."""
+        if len(node.value) != 1:
+            return
+        key, value = node.value[0]
+        plain = all(isinstance(n, yaml.ScalarNode) and n.style is None for n in (key, value))
+        line = node.start_mark.line
+        last = node.end_mark.line if node.flow_style else value.end_mark.line
+        if not plain or not value.value or key.start_mark.line != line or last != line:
+            return
+        text = self.source[key.start_mark.index : value.end_mark.index]
+        start = node.start_mark.column
+        end = node.end_mark.column if node.flow_style else value.end_mark.column
+        self.doc.one_line_pairs[path] = OneLinePair(line + 1, start, end, text)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -266,13 +307,14 @@ def parse_yaml(file: Path, *, what: str = "script", keep_going: bool = False) ->
     shown = display_path(file)
     doc = Document(file=shown, data=None)
     doc.raw = _read(file, shown, what)
-    root = _compose(_decode(doc.raw, shown), shown, what)
+    source = _decode(doc.raw, shown)
+    root = _compose(source, shown, what)
     fields = "title:, scenes:, ..." if what == "script" else "primary:, font:, logo:, ..."
     if root is None:
         raise _fail(file_problem(shown, "(top level)", f"the {what} is empty", f"write its fields ({fields})"))
     problems: list[Problem] = []
     try:
-        doc.data = _Builder(doc, problems).build(root, ())
+        doc.data = _Builder(doc, problems, source).build(root, ())
     except _TooBig as big:
         raise _fail(_too_big(big, shown, what)) from None
     if problems and not (keep_going and isinstance(doc.data, dict)):
@@ -407,13 +449,11 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str
     context = error.context or ""
     mark = error.problem_mark or error.context_mark
     message = f"{problem}; check the indentation and the quotes around here"
+    french = _punctuation_message(problem, context, text, mark)
     if "'\\t'" in problem or _tab_at(text, mark):
         message = _TABS
-    elif "mapping values are not allowed" in problem:
-        message = (
-            "a ': ' (colon and space) is not allowed here; put the whole value in quotes, "
-            'for example text: "Nous : vous"'
-        )
+    elif french:
+        message = french
     elif "quoted scalar" in context and "end of stream" in problem:
         mark = error.context_mark or mark
         message = "this quoted text is never closed; add the closing quote"
@@ -433,18 +473,28 @@ def _yaml_problem(error: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str
         )
     elif "did not find expected '-' indicator" in problem:
         message = "a list entry must start with '- ', aligned with the entries above; fix the indentation"
-    elif "expected ',' or ']'" in problem:
+    elif "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         mark = error.context_mark or mark
-        message = "this [list] is not closed properly; check the commas and the closing ']'"
-    elif "expected ',' or '}'" in problem:
-        mark = error.context_mark or mark
-        message = "this {mapping} is not closed properly; check the commas and the closing '}'"
+        message = (
+            "this [list] is not closed properly; check the commas and the closing ']'"
+            if "']'" in problem
+            else "this {mapping} is not closed properly; check the commas and the closing '}'"
+        )
     elif "undefined alias" in problem:
         message = f"{problem}: '*name' needs an '&name' anchor above it; define the anchor or remove the alias"
     elif "that cannot start any token" in problem:
         message = f"{problem}; put the value in quotes"
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return line, col, message
+
+
+def _punctuation_message(problem: str, context: str, text: str, mark: Any) -> str | None:
+    """A French ' : ' or an apostrophe read as YAML syntax: the message with the line written right."""
+    if "mapping values are not allowed" in problem or ("flow mapping" in context and "got ':'" in problem):
+        return colon_message(text, mark)
+    if "'<scalar>'" in problem:
+        return quote_message(text, mark)
+    return None
 
 
 def _tab_at(text: str, mark: Any) -> bool:
@@ -466,3 +516,114 @@ def display_path(file: Path) -> Path:
 def display_folder(folder: Path) -> str:
     shown = str(display_path(folder))
     return "./" if shown == "." else shown.rstrip("/") + "/"
+
+
+# --- French punctuation: a ' : ' or an apostrophe that YAML reads as syntax -------------------
+
+COLON_CAUSE = "this text holds ': ' (a colon and a space), which YAML reads as the start of a new field"
+_KEY_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)*)(?P<key>[^\s#'\"\[{-][^#]*?):\s+(?P<value>.*)$")
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def single_quoted(text: str) -> str:
+    """`text` as a YAML single-quoted scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _line_at(text: str, mark: Any) -> str | None:
+    lines = text.splitlines()
+    return lines[mark.line] if mark is not None and mark.line < len(lines) else None
+
+
+def _without_comment(value: str) -> tuple[str, str]:
+    """('Notre mission : vous', '  # note') from 'Notre mission : vous  # note'."""
+    found = re.search(r"\s+#", value)
+    return (value[: found.start()], value[found.start() :]) if found else (value.rstrip(), "")
+
+
+def colon_message(text: str, mark: Any) -> str:
+    """`narration: Notre mission : vous aider.`: say to quote it, with the line written right."""
+    line = _line_at(text, mark)
+    corrected = _colon_fixed(line, mark.column) if line is not None else None
+    if corrected is None:
+        return f'{COLON_CAUSE}; put the sentence in double quotes, for example text: "Notre mission : vous aider."'
+    return f"{COLON_CAUSE}; put the sentence in double quotes, write it as: {corrected}"
+
+
+def _colon_fixed(line: str, column: int) -> str | None:
+    """The line with its value quoted, when the colon at `column` is inside the value."""
+    flow = _flow_value(line, column)
+    if flow is not None:
+        start, end = flow
+        return (line[:start] + double_quoted(line[start:end].strip()) + line[end:]).strip()
+    match = _KEY_VALUE.match(line)
+    if match is None or match.start("value") > column:
+        return None
+    value, comment = _without_comment(match.group("value"))
+    if value[:1] in "'\"[{|>&*!" or not value:
+        return None
+    return f"{match.group('lead').lstrip()}{match.group('key')}: {double_quoted(value)}{comment}"
+
+
+def _flow_value(line: str, column: int) -> tuple[int, int] | None:
+    """The span of the value around `column` inside `{ ... }` on this line, if it is in one."""
+    opening = line.rfind("{", 0, column)
+    if opening < 0 or line.find("}", column) < 0:
+        return None
+    starts = [line.rfind(sep, opening, column) + len(sep) for sep in (": ", ", ") if sep in line[opening:column]]
+    start = max(starts, default=opening + 1)
+    if start >= column:
+        return None
+    ends = [end for sep in (",", "}") if (end := line.find(sep, column)) >= 0]
+    return start, min(ends)
+
+
+def quote_message(text: str, mark: Any) -> str | None:
+    """`title: 'L'agence'`: the apostrophe closed the quotes; say which quotes to use, with the line."""
+    line = _line_at(text, mark)
+    if line is None:
+        return None
+    before = line[: mark.column].rstrip()
+    quote = before[-1:]
+    if quote not in ("'", '"'):
+        return None
+    opening = _opening_quote(line, len(before) - 2, quote)
+    if opening is None:
+        return None
+    closing = _closing_quote(line, mark.column, quote)
+    ends = "ends the text there"
+    if closing is None:  # `"Bonjour" dit Claire.`: the quotes were part of the text
+        ends = "ends the text, and YAML cannot read what follows"
+        inner, tail = _without_comment(line[opening:])
+    else:
+        inner, tail = line[opening + 1 : closing], line[closing + 1 :]
+        inner = inner.replace("''", "'") if quote == "'" else inner
+    fixed = double_quoted(inner) if quote == "'" else single_quoted(inner)
+    corrected = (line[:opening] + fixed + tail).strip()
+    if quote == "'":
+        cause = f"an apostrophe inside single quotes {ends}"
+        advice = "put the sentence in double quotes"
+    else:
+        cause = f"a double quote inside double quotes {ends}"
+        advice = "put the sentence in single quotes (or use « »)"
+    return f"{cause}; {advice}, write it as: {corrected}"
+
+
+def _opening_quote(line: str, last: int, quote: str) -> int | None:
+    """Where the quoted text began: a quote right after ': ', '- ', '[', '{' or ', '."""
+    for index in range(last, -1, -1):
+        if line[index] == quote and (index == 0 or line[index - 1] in " \t[{,"):
+            return index
+    return None
+
+
+def _closing_quote(line: str, start: int, quote: str) -> int | None:
+    """The quote that ends the value: the last one before a comment, a ',', ']', '}' or the line's end."""
+    for index in range(len(line) - 1, start - 1, -1):
+        if line[index] == quote and re.fullmatch(r"\s*(?:#.*|[,\]}].*)?", line[index + 1 :]):
+            return index
+    return None
