@@ -22,6 +22,14 @@ from contract.script import Publish
 
 MANIFEST_NAME = "manifest.json"
 FORMAT: Literal[1] = 1
+# a --preview draft goes to `build/<name>.preview/`, so it never replaces the final video
+PREVIEW_SUFFIX = ".preview"
+
+
+def build_folder_name(name: str, preview: bool = False) -> str:
+    """The build folder's name for a script called `name`: `<name>`, or `<name>.preview` for a draft."""
+    return name + PREVIEW_SUFFIX if preview else name
+
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 # what YouTube and both caption writers accept as a language: fr, fr-FR, en-GB...
@@ -140,6 +148,15 @@ class Manifest(_Record):
         default_factory=Publish,
         description="the script's publish block; `title` filled from the script's title, `thumbnail` "
         "kept as the source path for information (the file sent is outputs.custom_thumbnail)",
+    )
+    publish_in_script: bool | None = Field(
+        None,
+        description="whether the script has a `publish:` block (False: every publish field is its "
+        "default); None when not recorded",
+    )
+    legal: list[str] = Field(
+        default_factory=list,
+        description="the video's legal mentions, once each (they also end the YouTube description)",
     )
     outputs: Outputs
     scenes: list[SceneRecord] = Field(default_factory=list)

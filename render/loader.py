@@ -27,6 +27,7 @@ from contract.problems import Problem
 from contract.scene_errors import FieldError
 from contract.script import MAX_MINUTES, MAX_MINUTES_DEFAULT, Brand, Script
 from render.content_checks import check_model, check_raw
+from render.engines.recorded import check_recordings
 from render.file_checks import Files, check_script_files, load_brand, resolve_path
 from render.model_problems import validation_problems
 from render.script_yaml import MAX_DEPTH, MAX_NODES, MAX_SCRIPT_BYTES, Document, parse_yaml
@@ -95,6 +96,7 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
     brand = load_brand(data, files)
     problems.extend(brand.problems)
     problems.extend(check_script_files(data, files))
+    problems.extend(check_recordings(data, files))  # `voice: {engine: recorded}`: every beat's file
     model_fields = {p.field for p in problems}
     problems.extend(p for p in check_raw(data, doc) if p.field not in model_fields)
     if script is not None and not problems:

@@ -109,6 +109,7 @@ class FakeYouTube:
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> channel id
         self.auth_codes: dict[str, str] = {}  # authorization code -> channel id
         self.auth_scopes: dict[str, str] = {}  # authorization code -> scopes asked
+        self.channel_titles: dict[str, str] = {}  # channel id -> its name (default "Banque du Val")
         self.client_id = "fake-client-id.apps.googleusercontent.com"
         self.client_secret = "fake-client-secret-" + secrets.token_hex(8)
         self.token_requests = 0
@@ -800,13 +801,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _channels_list(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         if query.get("mine") != "true":
             self._violation("these tests only list the login's own channel (mine=true)")
-        raise _Reply(
-            200,
-            {
-                "kind": "youtube#channelListResponse",
-                "items": [{"kind": "youtube#channel", "id": channel}],
-            },
-        )
+        item: dict[str, Any] = {"kind": "youtube#channel", "id": channel}
+        if "snippet" in query.get("part", "").split(","):
+            item["snippet"] = {"title": self.server_state.channel_titles.get(channel, "Banque du Val")}
+        raise _Reply(200, {"kind": "youtube#channelListResponse", "items": [item]})
 
     # playlists
 

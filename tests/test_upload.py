@@ -81,6 +81,17 @@ def ledger(build: Path) -> dict[str, Any]:
     return json.loads((build / "publish-ledger.json").read_text())
 
 
+def not_reading_the_channel(fake: FakeYouTube) -> list[Any]:
+    """The requests other than the dry run's one read-only channels.list (the channel's name)."""
+    return [r for r in fake.requests if (r.method, r.path) != ("GET", "/youtube/v3/channels")]
+
+
+@pytest.fixture(autouse=True)
+def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's own YouTube logins (profiles in ~/.config) are never read by these tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
+
+
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(command, args, env=env, catch_exceptions=False)
 
@@ -551,7 +562,9 @@ def test_no_arguments_is_a_usage_error():
 
 
 def test_dry_run_prints_the_requests_and_sends_nothing(youtube, build):
-    result = run_cli([str(build), "--dry-run", "--api-endpoint", youtube.url, "--chunk-size", str(CHUNK_UNIT)])
+    result = run_cli(
+        [str(build), "--dry-run", "--verbose", "--api-endpoint", youtube.url, "--chunk-size", str(CHUNK_UNIT)]
+    )
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert youtube.requests == []
@@ -576,15 +589,17 @@ def test_dry_run_prints_the_requests_and_sends_nothing(youtube, build):
 def test_dry_run_after_publishing_shows_the_update(youtube, token, build):
     first = publish(youtube, token, build)
     set_publish(build, title="Nouveau titre")
-    count = len(youtube.requests)
-    result = cli_publish(youtube, token, build, "--dry-run")
+    count = len(not_reading_the_channel(youtube))
+    result = cli_publish(youtube, token, build, "--dry-run", "--verbose")
     assert result.exit_code == 0, result.stderr
-    assert len(youtube.requests) == count
+    assert len(not_reading_the_channel(youtube)) == count
     assert f"GET {youtube.url}youtube/v3/videos?part=snippet%2Cstatus&id={first.video_id}" in result.stdout
     assert f"PUT {youtube.url}youtube/v3/videos?part=snippet%2Cstatus" in result.stdout
     assert '"title": "Nouveau titre"' in result.stdout
-    assert "upload/youtube/v3/videos" not in result.stdout
-    assert "thumbnails" not in result.stdout and "captions" not in result.stdout
+    requests = result.stdout.split("Requests `upload` would send", 1)[1]
+    assert "upload/youtube/v3/videos" not in requests
+    assert "thumbnails" not in requests and "captions" not in requests
+    assert f"update the metadata of https://youtu.be/{first.video_id}" in result.stdout  # the summary's last line
 
 
 def test_api_endpoint_from_the_environment(youtube, token, build):
@@ -691,12 +706,12 @@ def test_a_saved_session_on_another_server_is_dropped_and_gets_no_token(
 ):
     saved = _pending_session(youtube, token, build)
     _set_session(build, elsewhere(saved, youtube, request_logger))
-    requests_before = len(youtube.requests)
+    requests_before = len(not_reading_the_channel(youtube))
 
-    dry = cli_publish(youtube, token, build, "--dry-run")
+    dry = cli_publish(youtube, token, build, "--dry-run", "--verbose")
     assert dry.exit_code == 0, dry.stderr
     assert "on another server" in dry.stdout and "<the upload session saved" not in dry.stdout
-    assert len(youtube.requests) == requests_before
+    assert len(not_reading_the_channel(youtube)) == requests_before
 
     result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
     assert result.exit_code == 0, result.stderr
@@ -931,8 +946,9 @@ def _listed(stdout: str, fake: FakeYouTube) -> list[tuple[str, str]]:
 
 def test_the_dry_run_lists_what_the_real_run_then_sends(youtube, token, build):
     set_publish(build, publish_at=None)
-    listed = cli_publish(youtube, token, build, "--dry-run")
-    assert listed.exit_code == 0 and youtube.requests == []
+    listed = cli_publish(youtube, token, build, "--dry-run", "--verbose")
+    assert listed.exit_code == 0 and not_reading_the_channel(youtube) == []
+    youtube.requests.clear()
     result = cli_publish(youtube, token, build, "--chunk-size", str(CHUNK_UNIT))
     assert result.exit_code == 0, result.stderr
     sent = [(r.method, r.path) for r in youtube.requests if r.method != "PUT" and r.path != "/token"]
@@ -940,7 +956,8 @@ def test_the_dry_run_lists_what_the_real_run_then_sends(youtube, token, build):
 
     set_publish(build, title="Un autre titre")
     youtube.requests.clear()
-    listed = cli_publish(youtube, token, build, "--dry-run")
+    listed = cli_publish(youtube, token, build, "--dry-run", "--verbose")
+    youtube.requests.clear()
     result = cli_publish(youtube, token, build)
     assert result.exit_code == 0, result.stderr
     assert _listed(listed.stdout, youtube) == [(r.method, r.path) for r in youtube.requests]

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from contract.errors import InputError
 from contract.files import stream_sha256
-from contract.manifest import FORMAT, MANIFEST_NAME, CaptionFile, Manifest, OutputFile
+from contract.manifest import FORMAT, MANIFEST_NAME, PREVIEW_SUFFIX, CaptionFile, Manifest, OutputFile
 from contract.script import Publish
 from upload.metadata import check_publish
 
@@ -249,6 +249,12 @@ def load_build(folder: Path) -> Build:
     folder = Path(folder)
     if folder.is_file() and folder.name == MANIFEST:
         folder = folder.parent
+    if Path(os.path.realpath(folder)).name.endswith(PREVIEW_SUFFIX) or folder.name.endswith(PREVIEW_SUFFIX):
+        raise InputError(
+            f"{folder}: a `{PREVIEW_SUFFIX}` folder holds a --preview draft (480p, 15 fps), not the video to publish",
+            hint=f"upload the final render's folder (without `{PREVIEW_SUFFIX}`); render the script without "
+            "--preview first if it is missing",
+        )
     manifest = read_manifest(folder)
     if manifest.preview:
         raise InputError(

@@ -1,7 +1,7 @@
 """`upload`: log in to YouTube, publish a rendered build folder. A thin layer over upload.publish.
 
     upload --login [--profile NAME] --client-secrets client_secret.json
-    upload build/mission/ [--profile NAME | --token-file PATH] [--dry-run] [--force-new]
+    upload build/mission/ [--profile NAME | --token-file PATH] [--dry-run [--verbose]] [--force-new]
 
 Exit codes: 0 ok, 1 publishing failed, 2 bad input, 130 interrupted.
 """
@@ -30,6 +30,7 @@ PUBLISH_OPTION_NAMES = (
     "token_file",
     "api_endpoint",
     "dry_run",
+    "verbose",
     "force_new",
     "client_secrets",
     "chunk_size",
@@ -65,7 +66,13 @@ def add_publish_options(command: F) -> F:
         click.option(
             "--dry-run",
             is_flag=True,
-            help="Print the requests that would be sent; send nothing, need no login.",
+            help="Print a summary of what would be published (channel, title, privacy, schedule...); "
+            "publish nothing, need no login.",
+        ),
+        click.option(
+            "--verbose",
+            is_flag=True,
+            help="With --dry-run, also list every raw request (method, URL, headers, metadata, files).",
         ),
         click.option(
             "--force-new",

@@ -22,6 +22,7 @@ class PublishOptions:
     token_file: Path | None = None  # authorized-user JSON to use instead of a profile
     api_endpoint: str | None = None  # API root; default $YOUTUBE_API_ENDPOINT or Google's
     dry_run: bool = False  # print the requests, send nothing, need no credentials
+    verbose: bool = False  # a dry run also lists every raw request
     force_new: bool = False  # upload again even if the ledger shows this content published
     client_secrets: Path | None = None  # with no cached login for the profile: log in first
     chunk_size: int = DEFAULT_CHUNK_SIZE  # bytes per upload PUT, a multiple of 256 KiB
@@ -61,4 +62,5 @@ class PublishResult:
     ledger: Path | None = None
     privacy: str | None = None
     warnings: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)  # the dry run's listing
+    requests: list[str] = field(default_factory=list)  # the dry run's listing of raw requests
+    summary: list[str] = field(default_factory=list)  # the dry run's plain summary

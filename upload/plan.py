@@ -44,6 +44,19 @@ class Plan:
             return "updated"
         return "unchanged"
 
+    def describe(self) -> str:
+        """What this plan does, in words (the summary's last line)."""
+        entry = self.entry
+        url = entry.url if entry is not None and entry.video_id else None
+        if self.action == "uploaded":
+            what = "upload the video as a new video"
+        elif self.action == "updated":
+            what = f"update the metadata of {url}"
+        else:
+            what = f"nothing to change on {url} (already published)"
+        later = list(dict.fromkeys(step.name for step in self.steps if step.optional))
+        return what + (f"; then send the {', '.join(later)}" if later else "")
+
 
 def make_plan(run: Run) -> Plan:
     """The steps a real run would take now, from the build and the ledger alone (sends nothing)."""
@@ -88,7 +101,7 @@ def _after_video(run: Run, done: Entry | None) -> list[Step]:
 
 def listing(run: Run, plan: Plan) -> list[str]:
     """The dry run's text: every request of the plan, numbered, with headers, metadata and media."""
-    lines = [f"DRY RUN: nothing is sent. Requests `upload` would send to {run.endpoint} (account {run.account}):"]
+    lines = [f"Requests `upload` would send to {run.endpoint} (account {run.account}):"]
     count = 0
     for step in plan.steps:
         for call in step.calls(run):
@@ -99,7 +112,7 @@ def listing(run: Run, plan: Plan) -> list[str]:
             lines.extend(_call_lines(count, call))
     if count == 0:
         lines.append("\nNothing to send.")
-    lines.append(f"\n{count} request(s) listed; nothing was sent.")
+    lines.append(f"\n{count} request(s) listed; none was sent.")
     return lines
 
 

@@ -28,6 +28,7 @@ from upload.metadata import fingerprint, video_body
 from upload.options import PublishOptions, PublishResult
 from upload.plan import Plan, listing, make_plan
 from upload.steps import Run
+from upload.summary import defaults_note, find_channel, summary_lines
 from upload.transfer import Backoff
 
 __all__ = ["PublishOptions", "PublishResult", "publish_build"]
@@ -89,7 +90,14 @@ def _dry_run(
     plan = make_plan(run)
     run.entry = plan.entry
     lines = listing(run, plan)
-    print("\n".join(lines), file=out if out is not None else sys.stdout, flush=True)
+    count = sum(1 for step in plan.steps for call in step.calls(run) if call.request is not None)
+    summary = [
+        "DRY RUN: nothing is published or changed.",
+        *summary_lines(build, find_channel(options, endpoint), plan.describe()),
+    ]
+    shown = [*summary, ""]
+    shown += lines if options.verbose else [f"{count} request(s) would be sent; add --verbose to list them."]
+    print("\n".join(shown), file=out if out is not None else sys.stdout, flush=True)
     published = plan.entry if plan.entry is not None and plan.entry.video_id else None
     return PublishResult(
         "dry-run",
@@ -97,6 +105,7 @@ def _dry_run(
         published.url if published else None,
         ledger=run.ledger.path,
         requests=lines,
+        summary=summary,
     )
 
 
@@ -119,6 +128,9 @@ def _publish(build: Build, options: PublishOptions, endpoint: str, reporter: Rep
     try:
         run = _run(build, options, endpoint, reporter, http)
         run.warnings.extend(loaded.warnings)
+        note = defaults_note(build)
+        if note and make_plan(run).action != "unchanged":  # said before anything is uploaded
+            run.warn(note)
         plan, failures = execute_plan(run)
     finally:
         http.close()  # the kept-alive connections
