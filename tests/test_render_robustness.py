@@ -144,7 +144,7 @@ def test_a_render_under_a_tight_memory_limit_ends_with_a_clear_failure_not_a_han
     assert run.returncode in (0, 1), run.stderr
     if run.returncode == 1:
         assert "out of memory" in run.stderr and "unexpected" not in run.stderr and "Traceback" not in run.stderr
-        assert not (project / "build" / "film").exists()
+        assert not (project / "build" / "film.preview").exists()
 
 
 def test_a_non_ascii_script_name_renders_under_the_c_locale(project: Path) -> None:
@@ -163,6 +163,27 @@ def test_a_non_ascii_script_name_renders_under_the_c_locale(project: Path) -> No
     command = [sys.executable, "-m", "render", "--preview", "--out", str(project / "build"), "scripts/été.yaml"]
     run = subprocess.run(command, cwd=project, env=env, capture_output=True, timeout=300)
     assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
-    manifest = json.loads((project / "build" / "été" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((project / "build" / "été.preview" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outputs"]["video"]["file"] == "été.mp4"
-    assert (project / "build" / "été" / "été.mp4").stat().st_size > 1000
+    assert (project / "build" / "été.preview" / "été.mp4").stat().st_size > 1000
+
+
+def test_a_full_cache_disk_is_named_and_nothing_is_written(project: Path, tmp_path: Path) -> None:
+    # issue 16 item 10: espeak-ng failed in its own thread and the render waited for it
+    mountpoint = tmp_path / "tiny-cache"
+    mountpoint.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mountpoint)], check=False)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        (project / "scripts" / "voix.yaml").write_text(SCRIPT.replace("{engine: silent}", "{rate: 170}"), "utf-8")
+        command = [sys.executable, "-m", "render", "--out", str(project / "build"), "scripts/voix.yaml"]
+        env = {**os.environ, "PYTHONPATH": str(REPO), "RENDER_CACHE_DIR": str(mountpoint / "cache")}
+        started = time.monotonic()
+        run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+        assert run.returncode == 1, run.stderr
+        assert time.monotonic() - started < 60
+        assert "is full" in run.stderr and "--cache-dir" in run.stderr and "Traceback" not in run.stderr
+        assert not (project / "build" / "voix").exists()
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)

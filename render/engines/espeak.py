@@ -45,7 +45,22 @@ class Pyttsx3Engine:
     def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
         engine = _pyttsx3_engine()
         for text, path in items:
+            _room_for_speech(path.parent)
             _speak_to_file(engine, voice, text, path)
+
+
+# espeak-ng writes the WAV from its own thread: on a full disk that thread fails and the
+# phrase never finishes, so look before speaking (a phrase is a few hundred kB at most)
+ROOM_FOR_A_PHRASE = 4 * 1024 * 1024
+
+
+def _room_for_speech(folder: Path) -> None:
+    free = shutil.disk_usage(folder).free
+    if free < ROOM_FOR_A_PHRASE:
+        raise EnvironmentProblem(
+            f"the disk holding {folder} is full ({free // 1024} kB free): no room for the narration",
+            hint="free some space, or put the cache on another disk with --cache-dir DIR (or $RENDER_CACHE_DIR)",
+        )
 
 
 # pyttsx3 starts espeak-ng in its asynchronous mode: `Synth` and `SetParameter` (the rate) are
