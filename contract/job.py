@@ -11,9 +11,31 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from contract.scene_types import SceneField, uses_scene_types
+from contract.scene_types.cast import CastLook
 from contract.script import Brand
 
 Transition = Literal["cut", "fade", "slide"]
+
+
+class JobPhrase(BaseModel):
+    """A phrase spoken in the clip: its recording (absolute, content-addressed), who says it, when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    wav: str
+    start: float = Field(description="seconds from the clip's start")
+    seconds: float
+    speaker: str | None = Field(None, description="a cast name; None: the script's voice")
+
+
+class JobCue(BaseModel):
+    """A narration cue (`wave`, `smile`...) at the time the voice reaches it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    time: float
+    name: str
+    speaker: str | None = None
 
 
 @uses_scene_types
@@ -39,6 +61,9 @@ class SceneJob(BaseModel):
     language: str = Field("en", description="the script's BCP-47 tag: number formats, quote marks")
     crf: int = 18
     preset: str = "veryfast"
+    cast: dict[str, CastLook] = Field(default_factory=dict, description="the cast members this scene shows")
+    phrases: list[JobPhrase] = Field(default_factory=list, description="what is spoken, so mouths follow the audio")
+    acting: list[JobCue] = Field(default_factory=list, description="narration cues, at their times")
 
     @property
     def duration(self) -> float:

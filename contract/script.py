@@ -7,6 +7,7 @@ types live in :mod:`contract.scene_types`, one module each.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from datetime import datetime
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from contract.scene_types import (
+    NOT_SHOWN,
     SCENE_TYPES,
     Affix,
     BulletItem,
@@ -30,6 +32,8 @@ from contract.scene_types import (
     ComparisonScene,
     FileName,
     ImageScene,
+    Legal,
+    LegalMention,
     Narration,
     NonEmptyText,
     QuoteScene,
@@ -40,9 +44,11 @@ from contract.scene_types import (
     TimelineEvent,
     TimelineScene,
     TitleScene,
+    legal_list,
     refuse,
     uses_scene_types,
 )
+from contract.scene_types.cast import CastLook, check_cast_names
 
 __all__ = [
     "SCENE_TYPES",
@@ -50,10 +56,12 @@ __all__ = [
     "Brand",
     "BulletItem",
     "BulletsScene",
+    "CastMember",
     "ClosingScene",
     "Column",
     "ComparisonScene",
     "ImageScene",
+    "Legal",
     "Music",
     "Narration",
     "NonEmptyText",
@@ -68,6 +76,7 @@ __all__ = [
     "TitleScene",
     "Video",
     "Voice",
+    "parse_colour",
     "youtube_title_problem",
 ]
 
@@ -80,21 +89,119 @@ MAX_MINUTES_DEFAULT = 60  # a longer video is more likely an accident (an alias 
 MAX_MINUTES = 12 * 60  # YouTube's own limit
 
 
-def _colour(value: str) -> str:
-    if not isinstance(value, str) or not HEX_COLOUR.match(value):
-        raise refuse(f'{value!r} is not a colour; write it as "#RRGGBB", for example "#00703C"')
+# French colour words a user may write, with the CSS name meant. `orange` and `violet` are CSS
+# names too (violet is a light purple, #EE82EE) and are accepted as such.
+FRENCH_COLOURS: dict[str, str] = {
+    "vert": "green",
+    "verte": "green",
+    "vert clair": "lightgreen",
+    "vert fonce": "darkgreen",
+    "bleu": "blue",
+    "bleue": "blue",
+    "bleu clair": "lightblue",
+    "bleu fonce": "darkblue",
+    "bleu ciel": "skyblue",
+    "bleu marine": "navy",
+    "marine": "navy",
+    "rouge": "red",
+    "rouge fonce": "darkred",
+    "bordeaux": "maroon",
+    "jaune": "yellow",
+    "gris": "gray",
+    "grise": "gray",
+    "gris clair": "lightgray",
+    "gris fonce": "darkgray",
+    "noir": "black",
+    "noire": "black",
+    "blanc": "white",
+    "blanche": "white",
+    "rose": "pink",
+    "marron": "brown",
+    "brun": "brown",
+    "pourpre": "purple",
+    "dore": "gold",
+    "or": "gold",
+    "argent": "silver",
+    "argente": "silver",
+    "kaki": "khaki",
+    "saumon": "salmon",
+    "corail": "coral",
+    "lavande": "lavender",
+    "ciel": "skyblue",
+}
+
+
+def _css_key(value: str) -> str:
+    """'Dark Green' -> 'darkgreen' (CSS names are one word, case-insensitive)."""
+    return re.sub(r"[\s_-]+", "", value.strip().lower())
+
+
+def _french_key(value: str) -> str:
+    """'Vert foncé' -> 'vert fonce'."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z]+", " ", folded).split())
+
+
+def css_colours() -> dict[str, str]:
+    """The CSS colour names (as Pillow knows them: the 148 of CSS Color Module 4) -> "#RRGGBB"."""
+    from PIL import ImageColor
+
+    return {name: code.upper() for name, code in ImageColor.colormap.items() if isinstance(code, str)}
+
+
+def _hex(value: str) -> str:
     if len(value) == 4:
         value = "#" + "".join(c * 2 for c in value[1:])
     return value.upper()
 
 
-Colour = Annotated[str, Field(json_schema_extra={"pattern": HEX_COLOUR.pattern})]
+def parse_colour(value: object) -> str:
+    """A colour as "#RRGGBB": from "#RRGGBB", "#RGB" or a CSS name (teal, darkgreen...).
+
+    Raises a validation error that says what to write: for a French name, its CSS name and code.
+    """
+    if not isinstance(value, str):
+        raise refuse(f'{value!r} is not a colour; write it as "#RRGGBB", for example "#00703C", or as a colour name')
+    if HEX_COLOUR.match(value.strip()):
+        return _hex(value.strip())
+    names = css_colours()
+    code = names.get(_css_key(value))
+    if code is not None:
+        return code
+    french = FRENCH_COLOURS.get(_french_key(value))
+    if french is not None:
+        message = f'{value.strip()!r} is French; write {french} or "{names[french]}"'
+        raise refuse(f"{message} (colour names are CSS names, in English)")
+    close = difflib.get_close_matches(_css_key(value), list(names), n=1, cutoff=0.75)
+    hint = f"did you mean {close[0]} ({names[close[0]]})?" if close else "or a CSS colour name such as teal or navy"
+    raise refuse(f'{value!r} is not a colour; write it as "#RRGGBB", for example "#00703C" ({hint})')
+
+
+Colour = Annotated[
+    str,
+    Field(
+        description='"#RRGGBB", "#RGB" or a CSS colour name (teal, navy, darkgreen...)',
+        json_schema_extra={"pattern": r"^(?:#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})|[A-Za-z][A-Za-z _-]*)$"},
+    ),
+]
 
 
 class Voice(Strict):
     engine: str = Field("pyttsx3", description='TTS engine: "pyttsx3" (espeak-ng) or "silent"')
     id: str | None = Field(None, description="engine voice id; default: best voice for `language`")
     rate: StrictInt = Field(165, ge=60, le=450, description="words per minute")
+
+
+class CastMember(CastLook):
+    """A cast member: its look, and its own voice (only the fields written replace the script's)."""
+
+    voice: Annotated[Voice | None, NOT_SHOWN] = Field(None, description="any `voice` field, over the script's")
+
+    def voice_over(self, script_voice: Voice) -> Voice:
+        """The script's voice with this character's own fields on top."""
+        if self.voice is None:
+            return script_voice
+        return script_voice.model_copy(update={k: getattr(self.voice, k) for k in self.voice.model_fields_set})
 
 
 class Brand(Strict):
@@ -104,10 +211,19 @@ class Brand(Strict):
     text: Colour = "#1B1B1B"
     font: str = "DejaVu Sans"
     font_file: FileName | None = None
+    heading_font: Annotated[str | None, NOT_SHOWN] = Field(
+        None, description="an installed font for titles, headings and numbers; default: `font`"
+    )
+    body_font: Annotated[str | None, NOT_SHOWN] = Field(
+        None, description="an installed font for items, subtitles and captions; default: `font`"
+    )
     logo: FileName | None = None
+    logo_on: Annotated[Literal["all", "title-closing"], NOT_SHOWN] = Field(
+        "title-closing", description="where the logo is shown: every scene (in a corner), or title and closing"
+    )
 
     _check_colours = field_validator("primary", "secondary", "background", "text", mode="before")(
-        lambda cls, v: _colour(v)
+        lambda cls, v: parse_colour(v)
     )
 
 
@@ -274,8 +390,16 @@ class Script(Strict):
     video: Video = Field(default_factory=Video)
     music: Music | None = None
     lexicon: dict[str, str] = Field(default_factory=dict, description="written form -> how the voice says it")
+    cast: dict[str, CastMember] = Field(
+        default_factory=dict, description="characters defined once: name -> {style, clothes, skin, hair, look, voice}"
+    )
     scenes: list[Scene] = Field(min_length=1)
     publish: Publish | None = None
+    legal: LegalMention | list[LegalMention] | None = Field(
+        None,
+        description="a legal mention for the whole video: a band in every scene and a line of the "
+        "YouTube description; {text, spoken: true} also reads it aloud at the end",
+    )
 
     @field_validator("language")
     @classmethod
@@ -283,6 +407,8 @@ class Script(Strict):
         if not LANGUAGE_TAG.match(value):
             raise refuse(f"{value!r} is not a language tag; write for example fr, fr-FR, en or en-GB")
         return value
+
+    _cast_names = field_validator("cast")(lambda cls, v: check_cast_names(v))
 
     @field_validator("lexicon", mode="before")
     @classmethod
@@ -302,6 +428,43 @@ class Script(Strict):
             raise refuse("an empty word cannot be looked up in the narration; remove it or write the word")
         return value
 
+    @model_validator(mode="after")
+    def _legal_in_every_scene(self) -> Script:
+        # the video's mention joins each scene's own (first), so every stage reads it from the
+        # scene alone, and a scene's cache key changes with it; it is read aloud once, at the end
+        video = legal_list(self.legal)
+        for k, scene in enumerate(self.scenes):
+            last = k == len(self.scenes) - 1
+            scene.video_legal = [m if last else m.model_copy(update={"spoken": False}) for m in video]
+        description = self.publish_settings.description
+        if len(description_with_legal(description, self.legal_texts()).encode("utf-8")) > DESCRIPTION_MAX_BYTES:
+            raise refuse(
+                f"the legal mentions, added to the YouTube description, make it longer than "
+                f"{DESCRIPTION_MAX_BYTES} bytes; shorten the description"
+            )
+        return self
+
+    def legal_texts(self) -> list[str]:
+        """Every legal mention of the video, once each, in order of appearance."""
+        texts: list[str] = []
+        for mention in [m for s in self.scenes for m in s.legal_mentions()]:
+            if mention.text not in texts:
+                texts.append(mention.text)
+        return texts
+
     @property
     def publish_settings(self) -> Publish:
-        return self.publish or Publish()
+        """The publish block, its description followed by the video's legal mentions."""
+        publish = self.publish or Publish()
+        texts = self.legal_texts()
+        if not texts:
+            return publish
+        return publish.model_copy(update={"description": description_with_legal(publish.description, texts)})
+
+
+def description_with_legal(description: str, texts: list[str]) -> str:
+    """The YouTube description with the legal mentions after it, each on its own line."""
+    missing = [t for t in texts if t not in description]
+    if not missing:
+        return description
+    return "\n\n".join(part for part in (description.rstrip(), "\n".join(missing)) if part)

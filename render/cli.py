@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import click
 
-from contract.reporting import make_streams_safe
+from contract.reporting import ensure_utf8_mode, make_streams_safe
 from render.commands.build import build
 from render.commands.cache import cache
 from render.commands.check import check
+from render.commands.icons import icons
+from render.commands.props import props
+from render.commands.recording_script import recording_script
 from render.commands.schema import schema
+from render.commands.styles import styles
 from render.commands.voices import voices
 
 _HELP = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -47,10 +51,11 @@ def group() -> None:
     """
 
 
-for _command in (build, check, schema, voices, cache):
+for _command in (build, check, schema, voices, cache, icons, styles, props, recording_script):
     group.add_command(_command)
 
 
 def main() -> None:
+    ensure_utf8_mode("render")
     make_streams_safe()
     group(prog_name="render")

@@ -30,7 +30,8 @@ from contract.script import (
     control_character,
     youtube_title_problem,
 )
-from render.script_yaml import Document, Path_
+from render.cartoon_checks import check_cartoon
+from render.script_yaml import Document, Path_, double_quoted
 
 MAX_SPOKEN_CHARS = 600_000  # about 12 hours of speech, after the lexicon is applied
 _MODEL_CHECKED = {("publish", "title"), ("publish", "description"), ("publish", "tags"), ("publish", "playlist")}
@@ -38,7 +39,13 @@ _MODEL_CHECKED = {("publish", "title"), ("publish", "description"), ("publish", 
 
 def check_raw(data: dict[str, Any], doc: Document) -> list[Problem]:
     """Checks on the raw data: control characters, icons, `publish_at`, the voice."""
-    return [*_control_characters(data, doc), *_icons(data, doc), *_schedule(data, doc), *_voice(data, doc)]
+    return [
+        *_control_characters(data, doc),
+        *_icons(data, doc),
+        *_cut_sentences(data, doc),
+        *_schedule(data, doc),
+        *_voice(data, doc),
+    ]
 
 
 def check_model(script: Script, brand: Brand, doc: Document) -> list[Problem]:
@@ -48,6 +55,7 @@ def check_model(script: Script, brand: Brand, doc: Document) -> list[Problem]:
         *_youtube_title(script, doc),
         *_spoken_size(script, doc),
         *_video_length(script, doc),
+        *check_cartoon(script, doc),
     ]
 
 
@@ -83,21 +91,120 @@ def _control_characters(data: dict[str, Any], doc: Document) -> list[Problem]:
 
 
 def _icons(data: dict[str, Any], doc: Document) -> list[Problem]:
+    """Every `icon:` of every scene names a bundled icon (else: the closest names, English or French)."""
     from scenes.icons import find_icon
 
     problems: list[Problem] = []
-    scenes = data.get("scenes")
-    for i, scene in enumerate(scenes if isinstance(scenes, list) else []):
-        if not isinstance(scene, dict) or scene.get("type") != "bullets" or not isinstance(scene.get("items"), list):
-            continue
-        for j, item in enumerate(scene["items"]):
-            icon = item.get("icon") if isinstance(item, dict) else None
-            if isinstance(icon, str) and icon.strip():
-                try:
-                    find_icon(icon)
-                except UnknownIcon as error:
-                    problems.append(doc.problem(("scenes", i, "items", j, "icon"), error.detail))
+    for path, value in _fields(data.get("scenes"), ("scenes",), "icon"):
+        if isinstance(value, str) and value.strip():
+            try:
+                find_icon(value)
+            except UnknownIcon as error:
+                problems.append(doc.problem(path, error.detail))
     return problems
+
+
+def _fields(value: Any, path: Path_, name: str) -> Iterator[tuple[Path_, Any]]:
+    """Every field called `name` under `value`, with its path."""
+    if isinstance(value, list):
+        for k, item in enumerate(value):
+            yield from _fields(item, (*path, k), name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == name:
+                yield (*path, key), item
+            else:
+                yield from _fields(item, (*path, key), name)
+
+
+# A beat that ends like this is a whole sentence (or a deliberate pause), not a piece of one.
+_SENTENCE_END = tuple(".!?…:;»)]\"'")
+_COMMA = "in [ ], a comma separates beats"
+
+
+def _cut_sentences(data: dict[str, Any], doc: Document) -> list[Problem]:
+    """`narration: [En 1901, des agriculteurs fondent une caisse., ...]`: sentences cut at their commas.
+
+    Only unquoted beats of a `[ ... ]` list are looked at (quoting is the fix). A beat is a
+    piece of the sentence before it when that one does not end a sentence and this one starts
+    in lower case; or, without that clue, when the scene has more beats than elements and
+    joining the pieces gives no more sentences than elements.
+    """
+    problems: list[Problem] = []
+    for path, beats in _narration_lists(data):
+        if not _unquoted_flow_list(path, beats, doc):
+            continue
+        joins = [k for k in range(1, len(beats)) if not beats[k - 1].rstrip().endswith(_SENTENCE_END)]
+        lower = [k for k in joins if beats[k][:1].islower()]
+        if lower:
+            sentences = _joined(beats, set(lower))
+            cut = f'"{beats[lower[0] - 1]}" + "{beats[lower[0]]}"'
+            message = (
+                f"{_COMMA}, so this sentence was cut in two at its comma ({cut}): what appears would lag the voice"
+            )
+            problems.append(doc.problem((*path, lower[0]), message, _quote_each(path, sentences)))
+            continue
+        elements = _element_count(data, path)
+        sentences = _joined(beats, set(joins))
+        if joins and elements is not None and len(sentences) <= elements < len(beats):
+            message = (
+                f"{len(beats)} beats for {elements} elements on screen: {_COMMA}, "
+                "so a sentence with a comma becomes two beats"
+            )
+            problems.append(doc.problem(path, message, _quote_each(path, sentences)))
+    return problems
+
+
+def _narration_lists(data: dict[str, Any]) -> Iterator[tuple[Path_, Any]]:
+    """Each `narration:` under the scenes, and each language's one in `narration: {fr: [...], en: [...]}`."""
+    for path, value in _fields(data.get("scenes"), ("scenes",), "narration"):
+        if isinstance(value, dict):
+            yield from (((*path, language), beats) for language, beats in value.items())
+        else:
+            yield path, value
+
+
+def _unquoted_flow_list(path: Path_, beats: Any, doc: Document) -> bool:
+    return (
+        isinstance(beats, list)
+        and len(beats) > 1
+        and path in doc.flow_lists
+        and all(isinstance(b, str) and b.strip() and (*path, k) in doc.plain for k, b in enumerate(beats))
+    )
+
+
+def _joined(beats: list[str], joins: set[int]) -> list[str]:
+    """The beats with those at `joins` put back after the one before them, with their comma."""
+    sentences: list[str] = []
+    for k, beat in enumerate(beats):
+        if k in joins and sentences:
+            sentences[-1] += ", " + beat
+        else:
+            sentences.append(beat)
+    return sentences
+
+
+def _quote_each(path: Path_, sentences: list[str]) -> str:
+    key = path[-1] if isinstance(path[-1], str) else "narration"  # `narration`, or a language: `fr`
+    return f"put each sentence in double quotes, write it as: {key}: [{', '.join(map(double_quoted, sentences))}]"
+
+
+def _element_count(data: dict[str, Any], path: Path_) -> int | None:
+    """How many elements a scene's own narration beats bring in (None: not a scene's own list)."""
+    from contract.scene_types import SCENE_TYPES
+
+    scenes = data.get("scenes")
+    if len(path) != 3 or not isinstance(scenes, list) or not isinstance(path[1], int):
+        return None
+    scene = scenes[path[1]]
+    kind = scene.get("type") if isinstance(scene, dict) else None
+    model = SCENE_TYPES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return None
+    entries = scene.get(model.entries_field) if model.entries_field else []
+    if not isinstance(entries, list) or any(isinstance(e, dict) and e.get("narration") for e in entries):
+        return None  # entries with their own narration: the scene's beats do not map onto them
+    return len(model.cue_names) + len(entries)
 
 
 def _schedule(data: dict[str, Any], doc: Document) -> list[Problem]:
@@ -122,7 +229,7 @@ def _schedule(data: dict[str, Any], doc: Document) -> list[Problem]:
 
 def _voice(data: dict[str, Any], doc: Document) -> list[Problem]:
     """Is there a voice for this language (or this voice id)? Only when both are valid."""
-    from render.narration import ENGINES, engine_for
+    from render.engines import ENGINES, engine_for
 
     given = data.get("voice")
     engine = given.get("engine") if isinstance(given, dict) else None

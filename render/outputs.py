@@ -26,11 +26,13 @@ from contract.manifest import (
     ScriptRecord,
     VideoFormat,
     VoiceRecord,
+    build_folder_name,
 )
 from contract.script import Video
 from render import assemble
 from render.cache import atomic_move, file_sha256
 from render.captions import Cue, to_srt, to_vtt
+from render.credits import CREDITS_NAME, credits_text, publish_with_credits
 from render.engines import VoiceChoice
 from render.loader import LoadedScript
 from render.narration import SAMPLE_RATE
@@ -61,7 +63,7 @@ class FinishedParts:
 
     @property
     def folder(self) -> Path:
-        return self.out_root / self.loaded.name
+        return self.out_root / build_folder_name(self.loaded.name, self.preview)  # a draft: <name>.preview
 
 
 def write_outputs(parts: FinishedParts) -> None:
@@ -104,6 +106,10 @@ def write_outputs(parts: FinishedParts) -> None:
         if custom:  # the file sent to YouTube lives in the build folder, named and hashed by the manifest
             outputs["custom_thumbnail"] = staging / f"{name}.publish-thumbnail{Path(custom).suffix.lower()}"
             shutil.copyfile(custom, outputs["custom_thumbnail"])
+        credits, _ = credits_text(parts.loaded.script)
+        if credits:  # every cartoon asset used, with its licence
+            outputs["credits"] = staging / CREDITS_NAME
+            outputs["credits"].write_text(credits, encoding="utf-8")
         parts.clock["assembly"] = time.perf_counter() - tick
         parts.clock["total"] = time.perf_counter() - parts.started
 
@@ -133,6 +139,7 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
     loaded, video = parts.loaded, parts.video
     script = loaded.script
     publish = script.publish_settings.model_copy(update={"title": script.publish_settings.title or script.title[:100]})
+    publish = publish_with_credits(publish, script)  # attribution, when a licence asks for it
     width, height = video.size
     lang = script.language
     fps = video.fps
@@ -150,6 +157,8 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
             engine=parts.voice.engine, id=parts.voice.voice_id, rate=parts.voice.rate, language=parts.voice.language
         ),
         publish=publish,
+        publish_in_script=script.publish is not None,
+        legal=script.legal_texts(),
         outputs=Outputs(
             video=OutputFile.describe(outputs["video"]),
             thumbnail=OutputFile.describe(outputs["thumbnail"]),

@@ -22,6 +22,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
+from contract.manifest import build_folder_name
 from render.cache import Cache, atomic_write_bytes, default_cache_dir, digest
 from render.loader import LoadedScript, load_script
 from render.narration import wav_seconds
@@ -103,7 +104,7 @@ def open_cache(options: RenderOptions) -> tuple[Cache, Path | None]:
 def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     check_environment(loaded)
     out_root = options.out_dir
-    folder = output_folder(out_root, loaded.name)
+    folder = output_folder(out_root, build_folder_name(loaded.name, options.preview))  # a draft never replaces
     prepare_output_folder(out_root)
     cache, private = open_cache(options)
     try:
@@ -129,7 +130,7 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
     clock["speech"] = time.perf_counter() - tick
 
     assembler = ASSEMBLERS[options.assembler]
-    planned = plan_scenes(loaded, video, seconds, assembler.scene_crf)
+    planned = plan_scenes(loaded, video, seconds, assembler.scene_crf, wavs)
     duration = sum(p.timing.frame_count for p in planned) / video.fps
     placed = placed_phrases(planned, video.fps)
     sound = plan_soundtrack(loaded, planned, video.fps, wavs, speech_keys)

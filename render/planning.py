@@ -8,6 +8,7 @@ from pathlib import Path
 from contract.job import SceneJob
 from contract.script import Script, Video
 from render.cache import digest, file_sha256
+from render.cartoon_plan import cartoon_fields
 from render.loader import LoadedScript
 from render.soundtrack import Music, PlacedPhrase, SoundtrackPlan
 from render.timing import SceneTiming, scene_beats, time_scene
@@ -56,7 +57,11 @@ def effective_video(script: Script, preview: bool) -> Video:
 
 
 def plan_scenes(
-    loaded: LoadedScript, video: Video, seconds: dict[str, float], scene_crf: int = FINAL_CRF
+    loaded: LoadedScript,
+    video: Video,
+    seconds: dict[str, float],
+    scene_crf: int = FINAL_CRF,
+    wavs: dict[str, Path] | None = None,
 ) -> list[PlannedScene]:
     from scenes import code_fingerprint
 
@@ -87,6 +92,7 @@ def plan_scenes(
             language=script.language,
             crf=scene_crf,
             preset=FINAL_PRESET,
+            **cartoon_fields(script, scene, timing, wavs),  # characters: mouths follow these recordings
         )
         inputs = [p for p in (image, loaded.brand.font_file, loaded.brand.logo) if p]
         key = digest(
@@ -122,8 +128,9 @@ def plan_soundtrack(
     script = loaded.script
     total = sum(p.timing.frame_count for p in planned) / fps
     phrases = tuple(
-        PlacedPhrase(wavs[text], start, seconds, speech_keys[text])
-        for text, start, seconds in placed_phrases(planned, fps)
+        PlacedPhrase(wavs[p.key], round(item.start_frame / fps + p.start, 4), p.seconds, speech_keys[p.key])
+        for item in planned
+        for p in item.timing.phrases
     )
     music = None
     if script.music:

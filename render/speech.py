@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from render.cache import Cache, digest
-from render.engines import VoiceChoice, engine_for, synthesize_trimmed
+from render.engines import SpeechEngine, VoiceChoice, engine_for, synthesize_trimmed
 from render.loader import LoadedScript
 from render.narration import spoken_form
-from render.timing import all_phrases
+from render.spoken import speech_id
+from render.timing import all_speech
 from render.tool_versions import versions
 
 NARRATION_VERSION = "3"  # bump when phrase synthesis/trimming changes (3: entries made under load were unreliable)
@@ -34,24 +35,51 @@ def speech_key(voice: VoiceChoice, spoken: str) -> str:
 
 
 def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceChoice, dict[str, Path], dict[str, str]]:
-    """Synthesise every phrase not yet cached. Returns the voice, phrase → WAV, phrase → key."""
+    """Synthesise every phrase not yet cached, each in its speaker's voice.
+
+    Returns the script's voice, and per phrase (keyed by :func:`render.spoken.speech_id`) its WAV and key.
+    """
     script = loaded.script
+    if script.voice.engine == "recorded":  # the team's recordings, cut per phrase (render/engines/recorded.py)
+        from render.engines.recorded import prepare_recorded
+
+        return prepare_recorded(loaded, cache, log)
     engine = engine_for(script.voice.engine)
     voice = engine.choose_voice(script.language, script.voice.id, script.voice.rate)
+    voices: dict[str | None, tuple[SpeechEngine, VoiceChoice]] = {None: (engine, voice)}
     wavs: dict[str, Path] = {}
     keys: dict[str, str] = {}
-    missing: list[tuple[str, str, str]] = []  # (written, spoken, key)
-    for text in dict.fromkeys(all_phrases(script)):
+    missing: dict[str | None, list[tuple[str, str, str]]] = {}  # speaker -> (id, spoken, key)
+    for text, speaker in all_speech(script):
+        if speaker not in voices:
+            member = script.cast.get(speaker) if speaker else None
+            own = member.voice_over(script.voice) if member else script.voice
+            own_engine = engine_for(own.engine)
+            voices[speaker] = (own_engine, own_engine.choose_voice(script.language, own.id, own.rate))
         spoken = spoken_form(text, script.lexicon)
-        key = speech_key(voice, spoken)
-        keys[text] = key
+        key = speech_key(voices[speaker][1], spoken)  # the voice is part of the key
+        ident = speech_id(text, speaker)
+        keys[ident] = key
         hit = cache.get("speech", key, ".wav")
         if hit:
-            wavs[text] = hit
+            wavs[ident] = hit
         else:
-            missing.append((text, spoken, key))
+            missing.setdefault(speaker, []).append((ident, spoken, key))
+    for speaker, items in missing.items():
+        _synthesize(items, voices[speaker], cache, log, wavs)
+    return voice, wavs, keys
+
+
+def _synthesize(
+    missing: list[tuple[str, str, str]],
+    engine_voice: tuple[SpeechEngine, VoiceChoice],
+    cache: Cache,
+    log: Log,
+    wavs: dict[str, Path],
+) -> None:
+    engine, voice = engine_voice
     if missing:
-        log(f"  speech: {len(missing)} new phrase(s) with {voice.engine} voice {voice.voice_id}")
+        log(f"  speech: {len(missing)} new phrase(s) with {voice.engine} voice {voice.voice_id} at {voice.rate}")
         work = cache.temp_path("speech", "batch", "")
         work.mkdir(parents=True, exist_ok=True)
         try:
@@ -61,7 +89,6 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
                 wavs[text] = cache.put("speech", key, ".wav", built) if cache.enabled else _keep(built, cache)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    return voice, wavs, keys
 
 
 def _keep(built: Path, cache: Cache) -> Path:

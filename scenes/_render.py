@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 from manim import config
-from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 
+import scenes.types  # noqa: F401 - the built-in scene types register their builders
 from contract.errors import ToolkitError
 from contract.scene_errors import SceneRenderFailure
-from scenes.base import BrandCamera, BrandScene
+from scenes.base import BrandScene
+from scenes.cartoon_camera import CartoonCamera, CartoonRenderer
 from scenes.cues import check_cues
 from scenes.encoding import FramePipe
 from scenes.registry import builder_for
@@ -139,7 +140,8 @@ def render_scene(job: Any, out_path: Path) -> None:
     )
     writer = type("JobPipeWriter", (PipeWriter,), {"pipe": pipe})
     try:
-        renderer = CairoRenderer(file_writer_class=writer, camera_class=BrandCamera)
+        # the cartoon classes behave as Manim's own until a scene installs a stage (scenes.cartoon_camera)
+        renderer = CartoonRenderer(file_writer_class=writer, camera_class=CartoonCamera)
         scene = BrandScene(job, lambda kit: build(kit, job.scene), renderer=renderer)
         scene.render()
         pipe.close()  # no-op when Manim already finished the writer

@@ -38,8 +38,7 @@ def unregister(model: type[SceneBase]) -> None:
 
 
 def builder_for(model: type[SceneBase]) -> Builder:
-    import scenes.types  # noqa: F401 - registers the built-in types
-
+    """The builder registered for `model` (the built-in ones register when scenes.types is imported)."""
     try:
         return SCENE_BUILDERS[model]
     except KeyError:

@@ -9,12 +9,16 @@ from contract.scene_types.base import (
     NOT_SHOWN,
     SCENE_TYPES,
     Entry,
+    LEGAL_CHARS_PER_SECOND,
     FileName,
+    Legal,
+    LegalMention,
     Narration,
     NonEmptyText,
     SceneBase,
     SceneField,
     Strict,
+    legal_list,
     refuse,
     scene_type,
     unregister_scene_type,
@@ -28,8 +32,11 @@ from contract.scene_types.image import ImageScene
 from contract.scene_types.timeline import TimelineEvent, TimelineScene
 from contract.scene_types.comparison import Column, ComparisonScene
 from contract.scene_types.closing import ClosingScene
+from contract.scene_types.presenter import PresenterScene
+from contract.scene_types.dialogue import DialogueLine, DialogueScene
 
 __all__ = [
+    "LEGAL_CHARS_PER_SECOND",
     "NOT_SHOWN",
     "SCENE_TYPES",
     "Affix",
@@ -38,11 +45,16 @@ __all__ = [
     "ClosingScene",
     "Column",
     "ComparisonScene",
+    "DialogueLine",
+    "DialogueScene",
     "Entry",
     "FileName",
     "ImageScene",
+    "Legal",
+    "LegalMention",
     "Narration",
     "NonEmptyText",
+    "PresenterScene",
     "QuoteScene",
     "SceneBase",
     "SceneField",
@@ -51,6 +63,7 @@ __all__ = [
     "TimelineEvent",
     "TimelineScene",
     "TitleScene",
+    "legal_list",
     "refuse",
     "scene_type",
     "unregister_scene_type",

@@ -47,7 +47,16 @@ NOT_SHOWN = _NotShown()
 
 NonEmptyText = Annotated[str, Field(min_length=1)]
 FileName = Annotated[str, NOT_SHOWN]
-Narration = str | list[NonEmptyText]
+
+
+class RecordedBeat(Strict):
+    """A beat with its recording, for `voice: {engine: recorded}` (other engines speak the text)."""
+
+    text: NonEmptyText = Field(description="what the recording says: captions and timing follow it")
+    audio: FileName = Field(description="the recording (WAV, FLAC or MP3), relative to the script's folder")
+
+
+Narration = str | RecordedBeat | list[NonEmptyText | RecordedBeat]
 
 
 LEGAL_CHARS_PER_SECOND = 20.0  # how fast a viewer reads a legal mention
@@ -113,9 +122,9 @@ class SceneBase(Strict):
         """The scene's own narration as a list of beats (entries' narration excluded)."""
         if self.narration is None:
             return []
-        if isinstance(self.narration, str):
-            return [self.narration] if self.narration.strip() else []
-        return [beat for beat in self.narration if beat.strip()]
+        beats = [self.narration] if isinstance(self.narration, str | RecordedBeat) else self.narration
+        texts = [beat if isinstance(beat, str) else beat.text for beat in beats]  # a recording's words
+        return [text for text in texts if text.strip()]
 
     def entries(self) -> Sequence[Entry]:
         """The entries of `entries_field`, in order (none for a scene without a list)."""

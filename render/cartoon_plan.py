@@ -1,0 +1,37 @@
+"""What a cartoon scene's job carries: its cast, its phrases' recordings and the narration cues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from contract.job import JobCue, JobPhrase
+from contract.scene_types.cast import CastLook, character_name
+from contract.script import SceneBase, Script
+from render.timing import SceneTiming
+
+
+def scene_cast(scene: SceneBase) -> list[str]:
+    """The cast names a scene shows, left to right."""
+    names = getattr(scene, "characters", None)
+    if isinstance(names, list):
+        return [str(n) for n in names]
+    name = character_name(getattr(scene, "character", None))
+    return [name] if name else []
+
+
+def cartoon_fields(
+    script: Script, scene: SceneBase, timing: SceneTiming, wavs: dict[str, Path] | None
+) -> dict[str, Any]:
+    """The SceneJob fields for a scene with characters (none for a plain slide)."""
+    names = scene_cast(scene)
+    if not names:
+        return {}
+    cast = {n: CastLook.model_validate(script.cast[n].model_dump(exclude={"voice"})) for n in names if n in script.cast}
+    phrases = [
+        JobPhrase(wav=str(Path(wavs[p.key]).resolve()), start=p.start, seconds=p.seconds, speaker=p.speaker)
+        for p in timing.phrases
+        if wavs is not None and p.key in wavs
+    ]
+    acting = [JobCue(time=c.time, name=c.name, speaker=c.speaker) for c in timing.acting]
+    return {"cast": cast, "phrases": phrases, "acting": acting}
