@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from manim import Animation, ManimColor, Mobject, MovingCameraScene
+from manim import Animation, Group, ManimColor, Mobject, MovingCameraScene
 from manim.animation.animation import prepare_animation
 
 from scenes.beats import Beat, Event, Ticker, TimedAnimation, TimedGroup, schedule, segments
@@ -57,6 +57,7 @@ class BrandScene(MovingCameraScene):
         self.job = job
         self._build = build
         self.tickers: list[Ticker] = []
+        self.fixed: list[Mobject] = []  # kept through the exit fade (the legal band, the corner logo)
         super().__init__(**kwargs)
 
     # --- the frame counter -------------------------------------------------------------
@@ -116,7 +117,11 @@ class BrandScene(MovingCameraScene):
         cast(BrandCamera, self.camera).background_color = ManimColor(job.brand.background)
         kit = Kit(job, self)
         beats = self._build(kit)
-        decor = kit.decorations()
+        # the opening picture (decorations, headings, the first element...) comes in with the
+        # entrance, so no scene starts on an empty slide
+        decor = Group(kit.decorations(), *kit.opening)
+        self.fixed = list(kit.fixed)
+        self.add(*self.fixed)
         span = Span.of(job)
         events = enter(self, decor, span) + schedule(beats, job.fps, span.exit_start)
         events.sort(key=lambda e: e.start)  # stable: at equal frames the entrance comes first

@@ -33,6 +33,10 @@ M = TypeVar("M", bound="Mobject")
 REFERENCE_SHORT_SIDE_PX = 1080
 MIN_TEXT_PX = 24  # smallest readable size, px at 1080 (short side)
 MARGIN = 0.06  # of the frame's width (left/right) and height (top/bottom)
+# 9:16 (YouTube Shorts): the player's buttons cover the right side and its texts the top and
+# bottom, so content keeps to the middle 70 % of the height and leaves the right 15 % free
+PORTRAIT_CONTENT_HEIGHT = 0.70
+PORTRAIT_RIGHT_FREE = 0.15
 LINE_PITCH = 1.22  # distance between baselines, in em
 # Manim's Text sets Pango's line distance to 0.75 × (1 + line_spacing) em.
 _PANGO_PITCH_UNIT = 0.75
@@ -42,6 +46,46 @@ _SAFETY = 0.97  # wrap to 97 % of the width: FreeType and Pango differ slightly
 # no line break before these (French spacing: « mot », « prix : 5 € »), nor after opening marks
 _NO_BREAK_BEFORE = set("?!:;»%)]}…”’.,€$£¥")
 _NO_BREAK_AFTER = set("«“([{—–-")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in scene units (y up): where a scene type lays its content out."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def orientation(self) -> Literal["landscape", "portrait", "square"]:
+        """By the box's own shape: a narrow box in a 16:9 frame lays out like a portrait one."""
+        ratio = self.width / max(self.height, 1e-9)
+        return "landscape" if ratio > 1.15 else "portrait" if ratio < 0.87 else "square"
+
+    def below(self, y: float) -> Box:
+        """The part of the box under `y`."""
+        return replace(self, top=min(self.top, y))
+
+    def above(self, y: float) -> Box:
+        """The part of the box over `y`."""
+        return replace(self, bottom=max(self.bottom, y))
 
 
 @dataclass(frozen=True)
@@ -99,6 +143,14 @@ class Frame:
     @property
     def content_width(self) -> float:
         return self.right - self.left
+
+    @property
+    def safe_box(self) -> Box:
+        """Where content may go: inside the margins; in 9:16, clear of the Shorts player's overlays."""
+        if self.orientation != "portrait":
+            return Box(self.left, self.right, self.top, self.bottom)
+        half = self.height * PORTRAIT_CONTENT_HEIGHT / 2
+        return Box(self.left, self.width / 2 - self.width * PORTRAIT_RIGHT_FREE, half, -half)
 
     @property
     def content_height(self) -> float:

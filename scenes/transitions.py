@@ -3,7 +3,8 @@
 Clips are joined with hard cuts, so a transition is the outgoing clip's exit plus
 the incoming clip's enter. An entrance returns the events it adds to the clip's
 timeline (and puts the brand's decorations on screen); an exit plays over the
-clip's last frames, the very last one showing the plain background.
+clip's last frames, the very last one showing the plain background (and the legal band or
+corner logo, which stay on screen throughout).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from manim import LEFT, ORIGIN, RIGHT, Animation, FadeIn, FadeOut, Group, Mobject, VGroup, rate_functions
+from manim import LEFT, ORIGIN, RIGHT, Animation, FadeIn, FadeOut, Group, Mobject, rate_functions
 from manim.animation.animation import prepare_animation
 
 from scenes.beats import Event
@@ -49,17 +50,17 @@ def move(mob: Mobject, target: np.ndarray, rate: Callable[[float], float]) -> An
     return anim
 
 
-def _enter_cut(scene: BrandScene, decor: VGroup, frames: int) -> list[Event]:
+def _enter_cut(scene: BrandScene, decor: Group, frames: int) -> list[Event]:
     scene.add(decor)
     return []
 
 
-def _enter_fade(scene: BrandScene, decor: VGroup, frames: int) -> list[Event]:
-    # the decorations fade in from the plain background; elements appear at their cues anyway
+def _enter_fade(scene: BrandScene, decor: Group, frames: int) -> list[Event]:
+    # the opening picture fades in from the plain background; elements appear at their cues anyway
     return [Event(0, frames, lambda: [FadeIn(decor)], [decor])]
 
 
-def _enter_slide(scene: BrandScene, decor: VGroup, frames: int) -> list[Event]:
+def _enter_slide(scene: BrandScene, decor: Group, frames: int) -> list[Event]:
     scene.add(decor)
     frame_mob = scene.frame_mob
     frame_mob.move_to(LEFT * Frame(scene.job.width, scene.job.height).width)
@@ -67,7 +68,8 @@ def _enter_slide(scene: BrandScene, decor: VGroup, frames: int) -> list[Event]:
 
 
 def _exit_fade(scene: BrandScene, frames: int) -> None:
-    shown = [m for m in scene.mobjects if m is not scene.frame_mob]
+    # the legal band and corner logo stay: between two scenes that show them they never blink
+    shown = [m for m in scene.mobjects if m is not scene.frame_mob and m not in scene.fixed]
     if shown:
         scene.play_frames([(FadeOut(Group(*shown)), 0.0, frames / scene.job.fps)], frames)
 
@@ -82,7 +84,7 @@ def _exit_slide(scene: BrandScene, frames: int) -> None:
 
 
 # name -> (scene, decorations, frames) -> events; name -> (scene, frames) -> None
-ENTRANCES: dict[str, Callable[[BrandScene, VGroup, int], list[Event]]] = {
+ENTRANCES: dict[str, Callable[[BrandScene, Group, int], list[Event]]] = {
     "cut": _enter_cut,
     "fade": _enter_fade,
     "slide": _enter_slide,
@@ -90,8 +92,8 @@ ENTRANCES: dict[str, Callable[[BrandScene, VGroup, int], list[Event]]] = {
 EXITS: dict[str, Callable[[BrandScene, int], None]] = {"fade": _exit_fade, "slide": _exit_slide}
 
 
-def enter(scene: BrandScene, decor: VGroup, span: Span) -> list[Event]:
-    """Put the decorations on screen, or the events bringing them in, for the job's entrance."""
+def enter(scene: BrandScene, decor: Group, span: Span) -> list[Event]:
+    """Put the opening picture on screen, or the events bringing it in, for the job's entrance."""
     name = scene.job.enter if span.enter_frames else "cut"
     return ENTRANCES[name](scene, decor, span.enter_frames)
 

@@ -1,13 +1,15 @@
-"""closing: the call to action, the logo, the web address in a button.
+"""closing: the call to action and the logo from the first frame, then the web address in a button.
 
-cues: [title, subtitle, url]
+cues: [title, subtitle, url]   (the call to action is the opening picture)
+
+The scene's timing keeps the address readable for at least 5 s (`ClosingScene.hold_seconds`).
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from manim import DOWN, FadeIn, Group, GrowFromCenter, VGroup, Write
+from manim import DOWN, FadeIn, Group, GrowFromCenter, VGroup
 
 from contract.script import ClosingScene
 from scenes.base import Beat, Kit, pill, place
@@ -16,21 +18,19 @@ from scenes.registry import register
 
 @register(ClosingScene)
 def build(kit: Kit, scene: ClosingScene) -> list[Beat]:
-    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
-    width = frame.content_width
+    box, cues, brand = kit.content, kit.job.cues, kit.brand
+    width = box.width
     gap = kit.px(44)
 
-    logo = kit.logo(width * 0.5, frame.height * 0.16)
-    subtitle = kit.optional_text(
-        scene.subtitle, "subtitle", "subtitle", width * 0.9, frame.content_height * 0.2, align="center"
-    )
+    logo = kit.logo(width * 0.5, box.height * 0.18)
+    subtitle = kit.optional_text(scene.subtitle, "subtitle", "subtitle", width * 0.9, box.height * 0.2, align="center")
     pad_x, pad_y = kit.px(44), kit.px(22)
     url = kit.optional_text(
         scene.url,
         "url",
         "caption",
         width - 2 * pad_x,
-        frame.content_height * 0.16,
+        box.height * 0.16,
         colour=brand.background,
         align="center",
         bold=True,
@@ -47,7 +47,7 @@ def build(kit: Kit, scene: ClosingScene) -> list[Beat]:
         "title",
         "display",
         width,
-        min(frame.content_height - used, frame.content_height * 0.5),
+        min(box.height - used, box.height * 0.5),
         colour=brand.primary,
         align="center",
     )
@@ -56,25 +56,12 @@ def build(kit: Kit, scene: ClosingScene) -> list[Beat]:
     for above, below in pairwise(parts):
         below.next_to(above, DOWN, buff=gap * (1.3 if below is button else 1.0))
     block = Group(*parts)
-    place(block, x=0.0, y=(frame.top + frame.bottom) / 2)
+    place(block, x=box.x, y=box.y)
     for part in parts:  # each centred on its own
-        place(part, x=0.0)
+        place(part, x=box.x)
+    kit.open_with(logo, title)
 
-    def title_in() -> list:
-        anims: list = [(Write(title), 0.0 if logo is None else 0.15, 1.0)]
-        if logo is not None:
-            anims.append((FadeIn(logo, scale=0.8), 0.0, 0.5))
-        return anims
-
-    beats = [
-        Beat(
-            cues[0],
-            [m for m in (logo, title) if m is not None],
-            title_in,
-            seconds=min(2.0, 1.0 + 0.03 * len(scene.title)),
-            name="title",
-        )
-    ]
+    beats: list[Beat] = []
     if subtitle is not None:
         beats.append(kit.rise_in(cues[1], subtitle, "subtitle"))
     if button is not None:

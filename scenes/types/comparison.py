@@ -2,34 +2,35 @@
 
 cues: [title, left_column, right_column]
 
-Side by side in 16:9 and 1:1; stacked (left on top) in 9:16. Each column sits on a
-softly tinted card; all items share one text size so the columns look even.
+The heading, both cards and their column headings open the scene; each column's items come in
+at its cue. Side by side in a wide or square content box (16:9, 1:1); stacked (left on top) in
+a tall one (9:16). All items share one text size so the columns look even.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Circle, FadeIn, RoundedRectangle, VGroup
+from manim import UP, Circle, FadeIn, RoundedRectangle, VGroup
 
 from contract.script import ComparisonScene
-from scenes.base import Beat, Kit, heading_beat, place
+from scenes.base import Beat, Kit, TimedAnimation, place
 from scenes.layout import common_size
 from scenes.registry import register
 
 
 @register(ComparisonScene)
 def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
-    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    box, cues, brand = kit.content, kit.job.cues, kit.brand
     beats: list[Beat] = []
-    top = frame.top
+    top = box.top
     if scene.title and scene.title.strip():
         heading = kit.heading(scene.title, "title")
         top = heading.get_bottom()[1] - kit.px(44)
-        beats.append(heading_beat(cues[0], heading, scene.title))
+        kit.open_with(heading)
 
-    stacked = frame.orientation == "portrait"
+    stacked = box.orientation == "portrait"
     gap = kit.px(40)
-    area_w, area_h = frame.content_width, top - frame.bottom
+    area_w, area_h = box.width, top - box.bottom
     if stacked:
         card_w, card_h = area_w, (area_h - gap) / 2
     else:
@@ -40,10 +41,10 @@ def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
     head_h = min(inner_h * 0.3, kit.px(54) * 1.4 * 2)  # up to two lines at full size
     head_size = common_size(
         [(c.heading, kit.field(f"{name}.heading")) for name, c in columns],
-        kit.font,
+        kit.font_for("subheading"),
         inner_w,
         head_h,
-        kit.px(54),
+        kit.role_size("subheading", 54 / 56),
         kit.min_text,
         bold=True,
     )
@@ -53,10 +54,10 @@ def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
     item_h = (inner_h - head_h - kit.px(24) - item_gap * (most - 1)) / most
     item_size = common_size(
         [(text, kit.field(f"{name}.items[{k}]")) for name, c in columns for k, text in enumerate(c.items)],
-        kit.font,
+        kit.font_for("body"),
         inner_w - dot_w,
         item_h,
-        kit.px(50),
+        kit.role_size("body", 1.1 if most <= 3 else 50 / 54),  # short lists: larger type
         kit.min_text,
     )
 
@@ -106,38 +107,30 @@ def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
             stroke_width=0,
         )
         if stacked:
-            place(card, x=0.0, top=top - index * (card_h + gap))
+            place(card, x=box.x, top=top - index * (card_h + gap))
         else:
-            place(card, left=frame.left + index * (card_w + gap), top=top)
+            place(card, left=box.left + index * (card_w + gap), top=top)
         words = VGroup(head, *rows)
         words.shift(card.get_center() - head.get_center())
         place(words, top=card.get_top()[1] - pad)
         cards.append((card, head, rows))
 
     for index, (card, head, rows) in enumerate(cards):
+        kit.open_with(card, head)  # the structure is there from the first frame; the items fill it
 
-        def appear(card=card, head=head, rows=rows) -> list:
-            anims: list = [
-                (FadeIn(card, scale=0.96), 0.0, 0.45),
-                (FadeIn(head, shift=DOWN * kit.px(16)), 0.15, 0.6),
-            ]
-            step = 0.4 / max(len(rows), 1)
+        def appear(rows: list[VGroup] = rows) -> list[TimedAnimation]:
+            anims: list[TimedAnimation] = []
+            step = 0.6 / max(len(rows), 1)
             for k, row in enumerate(rows):
-                anims.append(
-                    (
-                        FadeIn(row, shift=UP * kit.px(16)),
-                        0.4 + k * step,
-                        min(1.0, 0.6 + k * step + 0.2),
-                    )
-                )
+                anims.append((FadeIn(row, shift=UP * kit.px(16)), k * step, min(1.0, k * step + 0.4)))
             return anims
 
         beats.append(
             Beat(
                 cues[1 + index],
-                [card, head, *rows],
+                rows,
                 appear,
-                seconds=1.2,
+                seconds=1.0,
                 name="left" if index == 0 else "right",
             )
         )

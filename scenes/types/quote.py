@@ -1,4 +1,4 @@
-"""quote: big quote marks in the secondary colour, the quote written in, the author fading in.
+"""quote: a big quote mark from the first frame, the quote written in, the author fading in.
 
 cues: [text, author]
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 from manim import DOWN, LEFT, FadeIn, Text, VGroup, Write
 
 from contract.script import QuoteScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, TimedAnimation, place
 from scenes.layout import lighten
 from scenes.registry import register
 
@@ -25,19 +25,19 @@ def strip_quote_marks(text: str) -> str:
 
 @register(QuoteScene)
 def build(kit: Kit, scene: QuoteScene) -> list[Beat]:
-    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    box, cues, brand = kit.content, kit.job.cues, kit.brand
     mark_size = kit.px(300)
     opening = "«" if kit.is_french else "“"
     mark = Text(
         opening,
-        font=kit.font.family,
+        font=kit.font_for("display").family,
         font_size=mark_size * 72,
         color=brand.secondary,
         weight="BOLD",
         warn_missing_font=False,
     )
     lighten(mark)
-    indent = min(mark.width + kit.px(30), frame.content_width * 0.18)
+    indent = min(mark.width + kit.px(30), box.width * 0.18)
     if mark.width > indent - kit.px(30):
         mark.scale_to_fit_width(indent - kit.px(30))
 
@@ -47,45 +47,45 @@ def build(kit: Kit, scene: QuoteScene) -> list[Beat]:
             "— " + scene.author.strip(),
             "author",
             "caption",
-            frame.content_width - indent,
-            frame.content_height * 0.16,
+            box.width - indent,
+            box.height * 0.16,
             colour=brand.primary,
             align="right",
             bold=True,
         )
-    text_h = frame.content_height - (author.height + kit.px(50) if author else 0)
+    text_h = box.height - (author.height + kit.px(50) if author else 0)
     text = kit.text(
         strip_quote_marks(scene.text),
         "text",
         "body",
-        frame.content_width - indent,
+        box.width - indent,
         text_h * 0.95,
-        size=kit.px(70),
+        size=kit.role_size("body", 70 / 54),
         italic=True,
     )
-    place(text, left=frame.left + indent)
+    # a short quote is centred in the box with its mark, not pushed against the left margin
+    left = max(box.left + indent, box.x - (indent + text.width) / 2 + indent)
+    place(text, left=left)
     parts = [text]
     if author:
         # right-aligned under the text (or under the column when the text is short)
-        right = max(text.get_right()[0], frame.left + indent + author.width)
+        right = max(text.get_right()[0], left + author.width)
         author.next_to(text, DOWN, buff=kit.px(50))
         place(author, right=right)
         parts.append(author)
     block = VGroup(*parts)
-    place(block, y=(frame.top + frame.bottom) / 2)
-    # the mark hangs at the top left of the text
-    place(mark, left=frame.left, top=text.get_top()[1] + kit.px(10))
+    place(block, y=box.y)
+    # the mark hangs at the top left of the text; it opens the scene
+    place(mark, right=left - kit.px(30), top=text.get_top()[1] + kit.px(10))
+    kit.open_with(mark)
 
-    def write() -> list:
-        return [
-            (FadeIn(mark, shift=DOWN * kit.px(30), scale=1.3), 0.0, 0.35),
-            (Write(text), 0.1, 1.0),
-        ]
+    def write() -> list[TimedAnimation]:
+        return [(Write(text), 0.0, 1.0)]
 
     beats = [
         Beat(
-            cues[0],
-            [mark, text],
+            0.0,  # the quote opens the scene: written in from the first frame, not from its cue
+            [text],
             write,
             seconds=min(3.0, 1.0 + 0.025 * len(scene.text)),
             name="text",

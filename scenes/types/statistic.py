@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from manim import DOWN, ORIGIN, UP, Animation, FadeIn, GrowFromCenter, VGroup, rate_functions
+from manim import DOWN, ORIGIN, UP, Animation, VGroup, rate_functions
 
 from contract.script import StatisticScene
-from scenes.base import Beat, Kit, place
+from scenes.base import Beat, Kit, TimedAnimation, place
 from scenes.fonts import Measure
 from scenes.layout import build_text, em_of, wrap
 from scenes.numbers import NNBSP, decimals_of, format_number
@@ -93,7 +93,7 @@ def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
 
 @register(StatisticScene)
 def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
-    frame, cues, brand = kit.frame, kit.job.cues, kit.brand
+    box, cues, brand = kit.content, kit.job.cues, kit.brand
     decimals = decimals_of(scene.value)
     prefix, suffix = scene.prefix or "", scene.suffix or ""
     # words ("plus de", "projets") go on their own line at a smaller size; symbols
@@ -107,8 +107,8 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
     def shown(value: float) -> str:
         return with_affixes(prefix, format_number(value, decimals, kit.language), suffix, kit.language)
 
-    width = frame.content_width
-    words_h = frame.content_height * 0.14
+    width = box.width
+    words_h = box.height * 0.14
     above = below = None
     if word_prefix:
         above = kit.text(
@@ -137,13 +137,13 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
         "value",
         "number",
         width,
-        frame.content_height * 0.42 - used * 0.5,
+        box.height * 0.42 - used * 0.5,
         colour=brand.primary,
         align="center",
     )
     em = em_of(final)
     bar = kit.accent_bar(width=kit.px(180))
-    label = kit.text(scene.label, "label", "body", width * 0.9, frame.content_height * 0.34, align="center")
+    label = kit.text(scene.label, "label", "body", width * 0.9, box.height * 0.34, align="center")
     final.move_to(ORIGIN)
     parts: list[Any] = []
     if above is not None:
@@ -156,9 +156,10 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
     bar.next_to(parts[-1], DOWN, buff=kit.px(40))
     label.next_to(bar, DOWN, buff=kit.px(40))
     block = VGroup(*parts, bar, label)
-    place(block, x=0.0, y=(frame.top + frame.bottom) / 2)
+    place(block, x=box.x, y=box.y)
     anchor = final.get_center()
-    measure = Measure(kit.font, bold=True)
+    font = kit.font_for("number")
+    measure = Measure(font, bold=True)
     final_text = shown(scene.value)
     cache: dict[str, Any] = {final_text: final}
 
@@ -166,7 +167,7 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
         text = shown(value)
         if text not in cache:
             lines = wrap(text, measure, em, width, split_words=True) or [text]
-            mob = build_text(lines, kit.font, brand.primary, em, bold=True, align="center")
+            mob = build_text(lines, font, brand.primary, em, bold=True, align="center")
             if mob.width > width:
                 mob.scale_to_fit_width(width)
             mob.move_to(anchor)
@@ -180,17 +181,16 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
     holder = VGroup()
 
     words = [m for m in (above, below) if m is not None]
+    # the accent bar and the number's words ("plus de", "minutes") open the scene; the number
+    # counts up between them from the first frame
+    kit.open_with(bar, *words)
 
-    def count() -> list:
-        anims: list = [
-            (CountUp(holder, make, scene.value), 0.0, 1.0),
-            (GrowFromCenter(bar), 0.0, 0.5),
-        ]
-        anims += [(FadeIn(m, shift=UP * kit.px(16)), 0.1, 0.5) for m in words]
-        return anims
+    def count() -> list[TimedAnimation]:
+        return [(CountUp(holder, make, scene.value), 0.0, 1.0)]
 
     beats = [
-        Beat(cues[0], [final, bar, *words], count, seconds=COUNT_SECONDS, name="number"),
+        # the number opens the scene: it counts from the first frame, not from its cue
+        Beat(0.0, [final], count, seconds=COUNT_SECONDS, name="number"),
         kit.rise_in(cues[1], label, "label"),
     ]
     return beats

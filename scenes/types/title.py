@@ -1,11 +1,11 @@
-"""title: the title written in with the logo, an accent bar, the subtitle below.
+"""title: the logo, the title and its accent bar from the first frame, the subtitle below.
 
-cues: [title, subtitle]
+cues: [title, subtitle]   (the title is the opening picture: it comes in with the entrance)
 """
 
 from __future__ import annotations
 
-from manim import DOWN, ORIGIN, FadeIn, GrowFromCenter, VGroup, Write
+from manim import DOWN, ORIGIN, VGroup
 
 from contract.script import TitleScene
 from scenes.base import Beat, Kit, place
@@ -14,24 +14,22 @@ from scenes.registry import register
 
 @register(TitleScene)
 def build(kit: Kit, scene: TitleScene) -> list[Beat]:
-    frame, cues = kit.frame, kit.job.cues
-    width = frame.content_width * (0.92 if frame.orientation == "landscape" else 1.0)
+    box, cues = kit.content, kit.job.cues
+    width = box.width * (0.92 if box.orientation == "landscape" else 1.0)
 
-    logo = kit.logo(frame.content_width * 0.3, frame.height * 0.09)
+    logo = kit.logo(box.width * 0.3, kit.frame.height * 0.09)
     if logo is not None:
-        place(logo, left=frame.left, top=frame.top)
+        place(logo, left=box.left, top=box.top)
     top_room = (logo.height + kit.px(30)) if logo is not None else 0.0
 
-    subtitle = kit.optional_text(
-        scene.subtitle, "subtitle", "subtitle", width * 0.9, frame.content_height * 0.22, align="center"
-    )
-    title_h = frame.content_height - top_room - (subtitle.height + kit.px(80) if subtitle else 0) - kit.px(40)
+    subtitle = kit.optional_text(scene.subtitle, "subtitle", "subtitle", width * 0.9, box.height * 0.22, align="center")
+    title_h = box.height - top_room - (subtitle.height + kit.px(80) if subtitle else 0) - kit.px(40)
     title = kit.text(
         scene.title,
         "title",
         "display",
         width,
-        min(title_h, frame.content_height * 0.55),
+        min(title_h, box.height * 0.55),
         colour=kit.brand.primary,
         align="center",
     )
@@ -43,24 +41,11 @@ def build(kit: Kit, scene: TitleScene) -> list[Beat]:
     if subtitle:
         subtitle.next_to(bar, DOWN, buff=kit.px(34))
     # centred in the space under the logo
-    space_top = frame.top - top_room
-    place(block, x=0.0, y=(space_top + frame.bottom) / 2 + kit.px(20))
+    space_top = box.top - top_room
+    place(block, x=box.x, y=(space_top + box.bottom) / 2 + kit.px(20))
+    kit.open_with(logo, title, bar)
 
-    def title_in() -> list:
-        anims: list = [(Write(title), 0.0, 1.0), (GrowFromCenter(bar), 0.45, 1.0)]
-        if logo is not None:
-            anims.append((FadeIn(logo, shift=DOWN * kit.px(20)), 0.0, 0.5))
-        return anims
-
-    beats = [
-        Beat(
-            cues[0],
-            [m for m in (title, bar, logo) if m is not None],
-            title_in,
-            seconds=min(2.2, 1.0 + 0.03 * len(scene.title)),
-            name="title",
-        )
-    ]
+    beats: list[Beat] = []
     if subtitle is not None:
         beats.append(kit.rise_in(cues[1], subtitle, "subtitle"))
     return beats
