@@ -34,9 +34,15 @@ def _is_label(part: str) -> bool:
     return part[:1].isupper() or part in _UNION_LABELS or "[" in part or part.startswith("function-")
 
 
+# union branches that are models, named as a user writes them (others read "a mapping")
+_MODEL_LABELS = {"RecordedBeat": "a recorded beat {text, audio}"}
+
+
 def _label_kind(part: str) -> str:
     if part in _UNION_LABELS:
         return _UNION_LABELS[part]
+    if part in _MODEL_LABELS:
+        return _MODEL_LABELS[part]
     if part.startswith("list["):
         return "a list of texts" if "str" in part else "a list"
     return "a mapping"
@@ -58,6 +64,8 @@ def _walk_loc(data: Any, loc: tuple[Any, ...], root: type[BaseModel] = Script) -
             # the discriminator's tag right after `scenes[i]` (a scene's `title` field is not this)
             label = "tag"
             continue
+        if not relevant and not (isinstance(part, str) and _is_label(part)):
+            break  # inside a union branch the value was never meant as: its errors belong to the value
         in_list = isinstance(part, int) and isinstance(current, list) and 0 <= part < len(current)
         in_mapping = isinstance(part, str) and isinstance(current, dict) and part in current
         if in_list or in_mapping:
@@ -90,7 +98,26 @@ def _shape_matches(label: str, current: Any) -> bool:
         (wants_text and isinstance(current, dict | list))
         or (label[:1].isupper() and not isinstance(current, dict))
         or (label.startswith("list[") and not isinstance(current, list))
+        or _shares_no_field(label, current)
     )
+
+
+def _shares_no_field(label: str, current: Any) -> bool:
+    """A mapping none of whose keys the model `label` has was not meant as that model."""
+    if not (label in _MODEL_LABELS and isinstance(current, dict) and current):
+        return False
+    model = _model_named(label)
+    return model is not None and not set(current) & set(model.model_fields)
+
+
+def _model_named(name: str) -> type[BaseModel] | None:
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
 
 
 # --- which model holds a field: read from the models' own annotations ----------------------
@@ -309,6 +336,8 @@ def validation_problems(
     for path, branches in noise.items():
         if path in reported or any(p[: len(path)] == path for p in reported):
             continue
+        if any(other != path and other[: len(path)] == path for other in noise):
+            continue  # the shape that went deeper (a list whose entry is wrong) is the one meant
         kinds = list(dict.fromkeys(_label_kind(label) for _, label, _ in branches if label))
         item = dict(branches[0][0])
         if len(kinds) > 1:

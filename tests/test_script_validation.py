@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from contract.errors import ScriptError
 from contract.script import Script
@@ -457,3 +458,100 @@ def test_no_value_error_prefix_reaches_any_reader() -> None:
     messages = [error["msg"] for error in info.value.errors()]
     assert len(messages) == 3
     assert not any(m.startswith("Value error") for m in messages), messages
+
+
+# --- French punctuation, cut sentences, colour names (issue 15) ---------------------------
+
+
+BENCH = sorted(p.name for p in (REPO / "bench").glob("*.yaml") if not p.name.startswith("."))
+
+
+@pytest.mark.parametrize("name", BENCH)
+def test_bench_script_loads(name: str) -> None:
+    assert load_script(Path("bench") / name).script.scenes
+
+
+def test_colour_names_are_normalised() -> None:
+    from contract.script import Brand, parse_colour
+
+    assert Brand(primary="teal").primary == "#008080"
+    assert parse_colour("Dark Green") == "#006400"
+    assert parse_colour("#0a0") == "#00AA00"
+    assert parse_colour(" #00703c ") == "#00703C"
+    brand = load_script(VALID / "french-punctuation.yaml").brand
+    assert (brand.primary, brand.secondary, brand.background) == ("#008080", "#FFD700", "#FFFFFF")
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("vert", "'vert' is French; write green or \"#008000\""),
+        ("Rouge", "'Rouge' is French; write red or \"#FF0000\""),
+        ("gris foncé", "'gris foncé' is French; write darkgray or \"#A9A9A9\""),
+        ("marron", "'marron' is French; write brown or \"#A52A2A\""),
+        ("gren", "did you mean green (#008000)?"),
+    ],
+)
+def test_colour_hints(written: str, hint: str) -> None:
+    from pydantic import ValidationError
+
+    from contract.script import Brand
+
+    with pytest.raises(ValidationError) as info:
+        Brand(primary=written)
+    assert hint in info.value.errors()[0]["msg"]
+
+
+def test_orange_and_violet_are_css_names() -> None:
+    from contract.script import parse_colour
+
+    assert (parse_colour("orange"), parse_colour("violet")) == ("#FFA500", "#EE82EE")
+
+
+def test_schema_accepts_colour_names() -> None:
+    import re
+
+    from contract.script import Brand
+
+    pattern = Brand.model_json_schema()["properties"]["primary"]["pattern"]
+    assert all(re.match(pattern, value) for value in ("teal", "#00703C", "#0a0", "dark green"))
+
+
+def _yaml_message(text: str) -> str:
+    from render.script_yaml import _yaml_problem
+
+    with pytest.raises(yaml.MarkedYAMLError) as info:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    return _yaml_problem(info.value, text)[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "corrected"),
+    [
+        ("title: 'L'agence'\n", 'title: "L\'agence"'),
+        ("items:\n  - 'L'agence'\n", '- "L\'agence"'),
+        ("x: {text: 'L'agence', icon: house}\n", 'x: {text: "L\'agence", icon: house}'),
+        ("title: 'C''est l'agence' # note\n", "title: \"C'est l'agence\" # note"),
+        ('title: "Le "meilleur" taux"\n', "title: 'Le \"meilleur\" taux'"),
+        ('narration: "Bonjour" dit Claire.\n', "narration: '\"Bonjour\" dit Claire.'"),
+        ("narration: Notre mission : vous aider.\n", 'narration: "Notre mission : vous aider."'),
+        ("  - text: Nous : vous  # ok\n", '- text: "Nous : vous"  # ok'),
+        ("x: {text: Nous : vous, icon: house}\n", 'x: {text: "Nous : vous", icon: house}'),
+    ],
+)
+def test_french_punctuation_messages_show_the_line_written_right(text: str, corrected: str) -> None:
+    message = _yaml_message(text)
+    assert message.endswith(f"write it as: {corrected}"), message
+    assert "double quotes" in message or "single quotes" in message
+
+
+def test_correct_flow_lists_are_not_flagged(tmp_path: Path) -> None:
+    script = tmp_path / "ok.yaml"
+    script.write_text(
+        "title: T\nvoice: {engine: silent}\nscenes:\n"
+        "  - type: bullets\n    items: [Écouter, Financer, Conseiller]\n"
+        "    narration: [Trois priorités, Écouter, Financer, Conseiller]\n"
+        "  - type: title\n    title: T\n    narration: [Bonjour !, Nous sommes là.]\n",
+        encoding="utf-8",
+    )
+    assert load_script(script).script.scenes
