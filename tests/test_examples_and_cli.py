@@ -236,20 +236,24 @@ def test_text_that_cannot_fit_is_bad_input_located_in_the_script(tmp_path: Path)
     assert not out.exists()
 
 
-def test_the_readme_example_script_is_valid(tmp_path: Path) -> None:
+def test_the_readme_example_scripts_are_valid(tmp_path: Path) -> None:
     import re
 
     from render.loader import load_script
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(.*?)```", readme, re.S)
-    assert example is not None
-    # in a copy of the project's layout, so that its relative asset paths resolve as in scripts/
-    script = make_project(tmp_path / "project") / "scripts" / "readme-example.yaml"
-    script.write_text(example.group(1), encoding="utf-8")
-    loaded = load_script(script)
-    assert [scene.type for scene in loaded.script.scenes] == ["title", "bullets"]
-    assert loaded.script.language == "fr" and loaded.script.lexicon == {"TOOKAM": "tou kam"}
+    examples = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    assert len(examples) == 2  # the slides example, then the cartoon one
+    # in a copy of the project's layout, so that relative asset paths resolve as in scripts/
+    scripts = make_project(tmp_path / "project") / "scripts"
+    loaded = []
+    for number, text in enumerate(examples):
+        script = scripts / f"readme-example-{number}.yaml"
+        script.write_text(text, encoding="utf-8")
+        loaded.append(load_script(script))
+    assert [scene.type for scene in loaded[0].script.scenes] == ["title", "bullets"]
+    assert loaded[0].script.language == "fr" and loaded[0].script.lexicon == {"TOOKAM": "tou kam"}
+    assert [scene.type for scene in loaded[1].script.scenes] == ["presenter", "dialogue"]
 
 
 @pytest.fixture
