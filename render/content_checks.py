@@ -28,6 +28,7 @@ from contract.script import (
     Script,
     Voice,
     control_character,
+    legal_list,
     youtube_title_problem,
 )
 from render.cartoon_checks import check_cartoon
@@ -258,6 +259,8 @@ def shown_texts(script: Script) -> Iterator[tuple[Path_, str]]:
     for i, scene in enumerate(script.scenes):
         for path, text in scene.shown_texts():
             yield ("scenes", i, *path), text
+    for mention in legal_list(script.legal):  # the video-wide mention shows in every scene
+        yield ("legal",), mention.text
 
 
 def _shown_texts(script: Script, brand: Brand, doc: Document) -> list[Problem]:

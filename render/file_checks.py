@@ -326,12 +326,17 @@ def _brand_files(brand: Brand | None, data: Any, files: Files, prefix: Path_, pr
     if brand is not None and not brand.font_file and not problems:
         from render.fonts import font_installed
 
-        if not font_installed(brand.font):
-            # the script may be right and the machine incomplete: an environment problem (exit 1)
+        # the script may be right and the machine incomplete: an environment problem (exit 1)
+        for key in ("font", "heading_font", "body_font"):
+            family = getattr(brand, key)
+            if key != "font" and (family is None or family == brand.font):
+                continue
+            if font_installed(family):
+                continue
             result.environment.append(
                 files.doc.problem(
-                    (*prefix, "font"),
-                    f"font {brand.font!r} is not installed on this machine",
+                    (*prefix, key),
+                    f"font {family!r} is not installed on this machine",
                     "install it (on Debian, `fc-list : family` lists installed fonts; Noto and DejaVu come with "
                     "fonts-noto-core and fonts-dejavu-core), pick an installed one, or ship the font "
                     "file with `font_file`",

@@ -138,6 +138,19 @@ def test_font_not_installed_is_an_environment_failure(tmp_path: Path) -> None:
     assert "font 'Police Introuvable' is not installed" in run.stderr and "font_file" in run.stderr
 
 
+def test_heading_and_body_fonts_are_checked_like_the_font(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    script = project / "scripts" / "fonts.yaml"
+    script.write_text(
+        "title: x\nbrand: {heading_font: Titre Introuvable, body_font: DejaVu Sans}\n"
+        "scenes:\n  - {type: title, title: Hi, duration: 2}\n"
+    )
+    run = render_cli("--check", str(script))
+    assert run.returncode == 1
+    assert "brand.heading_font: font 'Titre Introuvable' is not installed" in run.stderr
+    assert "brand.body_font" not in run.stderr  # DejaVu Sans is installed
+
+
 def test_cache_info_and_prune(tmp_path: Path) -> None:
     from render.cache import Cache
 
