@@ -1,12 +1,13 @@
 """The soundtrack, mixed by MoviePy: phrases at their planned times, music looped and ducked.
 
-The mix is defined once, as one MoviePy composite over the whole video (`soundtrack_clip`): a
-silent bed, each phrase at its start, the music looped, ducked while the voice speaks and faded
+The mix is defined once, as one MoviePy composite over the whole video (`soundtrack_clip`):
+each phrase at its start, the music looped, ducked while the voice speaks and faded
 out at the end. It is rendered in stretches, one per scene. The samples of a stretch depend only
 on what sounds in or near it, so each stretch is cached under a key of exactly that (the phrases
 near it, the music, the stretch's place in the video, the end when it is near); after a one-scene
-edit only the stretches whose sound changed are mixed again. The stretches are then encoded once
-(AAC) by MoviePy's ffmpeg writer.
+edit only the stretches whose sound changed are mixed again. Each stretch is then encoded to AAC
+on its own and the packets are joined without a seam (`render.aac`), so only the stretches whose
+sound changed are encoded again, too.
 
 A stretch is evaluated at the very sample times MoviePy's own `write_audiofile` uses, so the
 joined stretches are the same samples as a one-pass write of the composite.
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from contract.errors import RenderFailure
+from render.aac import FRAME, StretchEncoder, encoding_key
 from render.cache import Cache, digest
 from scenes.encoding import ffmpeg_exe
 
@@ -38,9 +40,11 @@ FADE_OUT = 2.0  # seconds of music fade at the end (at most a quarter of the vid
 MIX_VERSION = "2"  # bump when the mix changes
 # how far a phrase reaches beyond its own sound: the ramp, the envelope's smoothing, interpolation
 REACH = 2 * DUCK_RAMP + 0.1
-# samples per MoviePy evaluation: much larger calls get slower (memory traffic), smaller pay per call
-CHUNK = AUDIO_RATE * 4
-ENCODER = {"codec": "aac", "bitrate": "160k", "ffmpeg_params": ["-ac", "2", "-aac_coder", "fast"]}
+# samples per MoviePy evaluation: 1 s mixes 55 s about 25 % faster than 4 s (the arrays stay in the
+# CPU's caches); much smaller pays per call. It changes no sample (each one's time is computed alone)
+CHUNK = AUDIO_RATE
+# music is decoded (and cached) this far: a round figure, so that an edit does not decode it again
+MUSIC_STEP = 60.0
 
 
 class Cancelled(Exception):
@@ -80,16 +84,17 @@ class SoundtrackPlan:
             self.total,
             self._music_key(),
             self.moviepy,
-            ENCODER,
+            encoding_key(),
         )
 
     def samples(self) -> int:
         return int(AUDIO_RATE * self.total)  # as MoviePy counts them
 
     def stretches(self) -> list[tuple[int, int]]:
-        """Sample ranges [first, end) that tile the soundtrack, split at the cuts."""
+        """Sample ranges [first, end) that tile the soundtrack, split at the AAC frame nearest each cut."""
         n = self.samples()
-        bounds = sorted({0, n, *(min(n, max(0, round(c * AUDIO_RATE))) for c in self.cuts)})
+        cuts = (round(c * AUDIO_RATE / FRAME) * FRAME for c in self.cuts)
+        bounds = sorted({0, n, *(c for c in cuts if 0 < c < n)})
         return list(itertools.pairwise(bounds))
 
     def stretch_key(self, first: int, end: int) -> str:
@@ -143,15 +148,34 @@ def _speech_samples(path: Path, rate: int) -> np.ndarray:
     return np.repeat(mono[:, None], 2, axis=1)
 
 
-def soundtrack_clip(plan: SoundtrackPlan) -> AudioClip:
+def music_samples(music: Music, seconds: float, cache: Cache | None = None) -> np.ndarray:
+    """The music decoded (float32 stereo at AUDIO_RATE) as far as `seconds` needs, rounded up to
+    MUSIC_STEP, and cached: decoding costs more than a stretch's mix.
+
+    The rounding changes no sample: the loop never wraps before the end of the video.
+    """
+    limit = MUSIC_STEP * -(-seconds // MUSIC_STEP)
+    key = digest("music", music.sha256, AUDIO_RATE, limit)
+    hit = cache.get("music", key, ".f32") if cache is not None else None
+    if hit is not None:
+        return np.fromfile(hit, dtype="<f4").reshape(-1, 2)
+    samples = decode_audio(music.file, seconds=limit)
+    if cache is not None:
+        built = cache.temp_path("music", key, ".f32")
+        try:
+            samples.astype("<f4").tofile(built)
+            cache.put("music", key, ".f32", built)
+        finally:
+            built.unlink(missing_ok=True)
+    return samples
+
+
+def soundtrack_clip(plan: SoundtrackPlan, cache: Cache | None = None) -> AudioClip:
     """The whole mix as one MoviePy composite of exactly `plan.total` seconds."""
     from moviepy import AudioArrayClip, AudioClip, CompositeAudioClip, afx
 
     total = plan.total
-    layers: list[AudioClip] = [
-        # a silent bed fixes the length and the channel count
-        AudioClip(lambda t: np.zeros((np.size(t), 2)), duration=total, fps=AUDIO_RATE)
-    ]
+    layers: list[AudioClip] = []
     spans = []
     for phrase in plan.phrases:
         clip = AudioArrayClip(_speech_samples(phrase.wav, AUDIO_RATE), fps=AUDIO_RATE)
@@ -161,7 +185,7 @@ def soundtrack_clip(plan: SoundtrackPlan) -> AudioClip:
     if plan.music is not None:
         volume = plan.music.volume
         # a second beyond the video is all that can be heard (the loop never wraps before the end)
-        track = AudioArrayClip(decode_audio(plan.music.file, seconds=total + 1.0), fps=AUDIO_RATE)
+        track = AudioArrayClip(music_samples(plan.music, total + 1.0, cache), fps=AUDIO_RATE)
         track = track.with_effects([afx.AudioLoop(duration=total), afx.AudioFadeOut(min(FADE_OUT, total / 4))])
         envelope = speech_envelope(spans, total)
 
@@ -171,6 +195,8 @@ def soundtrack_clip(plan: SoundtrackPlan) -> AudioClip:
             return frame * (gain[:, None] if np.ndim(gain) else gain)
 
         layers.append(track.transform(ducked, keep_duration=True).with_duration(total))
+    if not layers:  # a silent bed gives the composite its channels (it adds only zeros: kept out otherwise)
+        layers.append(AudioClip(lambda t: np.zeros((np.size(t), 2)), duration=total, fps=AUDIO_RATE))
     return CompositeAudioClip(layers).with_duration(total)
 
 
@@ -195,7 +221,7 @@ def _stretches(plan: SoundtrackPlan, cache: Cache | None, cancel: threading.Even
             yield np.fromfile(hit, dtype="<i2").reshape(-1, 2)
             continue
         if clip is None:  # built only when some stretch must be mixed
-            clip = soundtrack_clip(plan)
+            clip = soundtrack_clip(plan, cache)
         samples = _evaluate(clip, first, end, cancel)
         if cache is not None:
             built = cache.temp_path("mixpart", key, ".pcm")
@@ -209,24 +235,24 @@ def _stretches(plan: SoundtrackPlan, cache: Cache | None, cancel: threading.Even
 
 def render_soundtrack(
     plan: SoundtrackPlan, out: Path, cache: Cache | None = None, cancel: threading.Event | None = None
-) -> None:
-    """Write the soundtrack (AAC in .m4a) of exactly `plan.total` seconds.
+) -> int:
+    """Write the soundtrack (AAC in .m4a) of exactly `plan.total` seconds; return the encoder runs.
 
-    With a cache, each stretch is reused when its sound is unchanged. `cancel` stops the work
-    between two chunks (and `out` is removed).
+    With a cache, each stretch's samples and its AAC packets are reused when its sound is
+    unchanged. `cancel` stops the work between two chunks (and `out` is removed).
     """
-    from moviepy.audio.io.ffmpeg_audiowriter import FFMPEG_AudioWriter
-
-    writer = FFMPEG_AudioWriter(str(out), AUDIO_RATE, 2, 2, **ENCODER)
+    cache = cache if cache is not None and cache.enabled else None
+    encoder = StretchEncoder(plan.stretches(), plan.samples(), AUDIO_RATE, cache)
     try:
-        # the encoder (its own process) works on one stretch while the next one is mixed
-        for samples in _stretches(plan, cache if cache is not None and cache.enabled else None, cancel):
-            writer.write_frames(samples)
+        # the encoders (their own processes) work on finished stretches while the next ones are mixed
+        for samples in _stretches(plan, cache, cancel):
+            encoder.add(samples)
+        encoder.finish(out)
     except BaseException:
-        writer.close()
+        encoder.abort()
         out.unlink(missing_ok=True)
         raise
-    writer.close()
+    return encoder.runs
 
 
 def mix_soundtrack(
