@@ -70,7 +70,7 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int]:
 
 
 def edit_one_scene(script: Path) -> str:
-    """Change one sentence of one scene's narration (the middle narrated scene); say which."""
+    """Change one sentence of the middle narrated scene (a dialogue: its first line); say which."""
     import yaml
 
     data = yaml.safe_load(script.read_text(encoding="utf-8"))
@@ -83,17 +83,20 @@ def edit_one_scene(script: Path) -> str:
     extra = " Merci." if str(data.get("language", "en")).lower().startswith("fr") else " Thank you."
     holder[key] = [value[0] + extra, *value[1:]] if isinstance(value, list) else value + extra
     script.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return f"scenes[{index}]"
+    return f"scenes[{index}]" + (".lines[0]" if key == "say" else "")
 
 
 def _narrations(scene: dict) -> list[tuple[dict, str]]:
-    """Where a scene's narration text sits: the scene itself, else its items or events."""
+    """Where a scene's spoken text sits: the scene itself, else its items or events, or a dialogue's lines."""
     if scene.get("narration"):
         return [(scene, "narration")]
     found = []
     for entry in scene.get("items", []) + scene.get("events", []):
         if isinstance(entry, dict) and entry.get("narration"):
             found.append((entry, "narration"))
+    for line in scene.get("lines", []):  # a dialogue: the edit appends a sentence to one line's `say`
+        if isinstance(line, dict) and line.get("say"):
+            found.append((line, "say"))
     return found
 
 

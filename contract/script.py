@@ -76,6 +76,7 @@ __all__ = [
     "TitleScene",
     "Video",
     "Voice",
+    "legal_list",
     "parse_colour",
     "youtube_title_problem",
 ]

@@ -8,12 +8,15 @@ soundtrack (render/soundtrack.py) comes in already encoded (AAC) and is copied.
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
+import warnings
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from contract.errors import EnvironmentProblem, RenderFailure
 from scenes.encoding import ffmpeg_exe
@@ -86,26 +89,31 @@ def moviepy_cut(
     """
     from moviepy import VideoFileClip, concatenate_videoclips
 
-    opened = [VideoFileClip(str(path), audio=False) for path in clips]
-    try:
-        # exact lengths: a container's rounded duration would add or drop a frame at each join
-        parts = [clip.with_duration(count / fps) for clip, count in zip(opened, frame_counts, strict=True)]
-        cut = concatenate_videoclips(parts)
-        # the soundtrack file is muxed as it is (already AAC): no temporary audio file, no second encode
-        cut.write_videofile(
-            str(out),
-            fps=fps,
-            codec="libx264",
-            preset=preset,
-            threads=threads,
-            audio=str(soundtrack),
-            audio_codec="copy",
-            ffmpeg_params=["-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
-            logger=None,
-        )
-    finally:
-        for clip in opened:
-            clip.close()
+    with warnings.catch_warnings():
+        # MoviePy 2.2 drops its ffmpeg reader's pipes unclosed when it restarts a reader (the
+        # process is gone by then): collect them here, where their warning is expected
+        warnings.simplefilter("ignore", ResourceWarning)
+        opened = [VideoFileClip(str(path), audio=False) for path in clips]
+        try:
+            # exact lengths: a container's rounded duration would add or drop a frame at each join
+            parts = [clip.with_duration(count / fps) for clip, count in zip(opened, frame_counts, strict=True)]
+            cut = concatenate_videoclips(parts)
+            # the soundtrack file is muxed as it is (already AAC): no temporary audio file, no second encode
+            cut.write_videofile(
+                str(out),
+                fps=fps,
+                codec="libx264",
+                preset=preset,
+                threads=threads,
+                audio=str(soundtrack),
+                audio_codec="copy",
+                ffmpeg_params=["-crf", str(crf), "-pix_fmt", "yuv420p", "-movflags", "+faststart"],
+                logger=None,
+            )
+        finally:
+            for clip in opened:
+                clip.close()
+            gc.collect()
 
 
 def _concat_escape(path: Path) -> str:
@@ -134,7 +142,7 @@ def extract_frame(clip: Path, seconds: float, out: Path, max_width: int = 1280) 
     )
 
 
-def probe(path: Path) -> dict:
+def probe(path: Path) -> dict[str, Any]:
     """ffprobe's JSON for a media file (streams and format)."""
     exe = ffprobe_exe()
     if exe is None:
@@ -145,4 +153,5 @@ def probe(path: Path) -> dict:
         text=True,
         check=True,
     ).stdout
-    return json.loads(out)
+    info: dict[str, Any] = json.loads(out)
+    return info

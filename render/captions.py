@@ -41,7 +41,8 @@ def to_srt(cues: Sequence[Cue]) -> str:
         )
         for i, c in enumerate(cues, start=1)
     ]
-    return srt.compose(subtitles, reindex=False)
+    composed: str = srt.compose(subtitles, reindex=False)  # the srt package ships no type hints
+    return composed
 
 
 def _vtt_time(seconds: float) -> str:

@@ -11,6 +11,8 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Union
 
@@ -210,83 +212,167 @@ def _looks_like_split_text(name: str, value: Any) -> bool:
     return value is None and (" " in name.strip() or name.rstrip()[-1:] in ".!?…»")
 
 
-def _message(error: dict[str, Any], path: Path_, doc: Document, root: type[BaseModel] = Script) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    got = f"(got {_describe(value)})"
-    name = str(path[-1]) if path else "value"
-    if kind == "extra_forbidden":
-        allowed = _owner_fields(path, doc.data, root)
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+@dataclass(frozen=True)
+class _Failure:
+    """One pydantic error, with where it is in the script: what each message is written from."""
+
+    error: dict[str, Any]
+    path: Path_
+    doc: Document
+    root: type[BaseModel]
+
+    @property
+    def kind(self) -> str:
+        return str(self.error["type"])
+
+    @property
+    def ctx(self) -> dict[str, Any]:
+        return self.error.get("ctx") or {}
+
+    @property
+    def value(self) -> Any:
+        return self.error.get("input")
+
+    @property
+    def got(self) -> str:
+        return f"(got {_describe(self.value)})"
+
+    @property
+    def name(self) -> str:
+        return str(self.path[-1]) if self.path else "value"
+
+
+# A message writer returns None when it has nothing better than pydantic's own message.
+_Writer = Callable[[_Failure], str | None]
+
+
+def _unknown_field(f: _Failure) -> str:
+    allowed = _owner_fields(f.path, f.doc.data, f.root)
+    close = difflib.get_close_matches(f.name, allowed, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+    if not close and _looks_like_split_text(f.name, f.value):
         hint = (
-            f" (did you mean {close[0]!r}?)" if close else (f"; allowed here: {', '.join(allowed)}" if allowed else "")
+            "; this looks like the end of a text cut at a comma: inside { }, a comma separates "
+            'fields, so put text containing commas in quotes (narration: "D\'abord, ...")'
         )
-        if not close and _looks_like_split_text(name, value):
-            hint = (
-                "; this looks like the end of a text cut at a comma: inside { }, a comma separates "
-                'fields, so put text containing commas in quotes (narration: "D\'abord, ...")'
-            )
-        return f"unknown field {name!r}{hint}"
-    if kind == "missing":
-        return f"required field {name!r} is missing; add it"
-    if kind == "union_tag_invalid":
-        found = ctx.get("tag")
-        close = difflib.get_close_matches(str(found), list(SCENE_TYPES), n=1, cutoff=0.5)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        return f"unknown scene type {found!r}{hint}; use one of: {', '.join(SCENE_TYPES)}"
-    if kind == "union_tag_not_found":
-        return f"this scene has no `type`; add `type:` with one of: {', '.join(SCENE_TYPES)}"
-    if kind == "literal_error":
-        if name == "aspect" and isinstance(value, int) and not isinstance(value, bool):
-            value = f"{value // 60}:{value % 60}"  # YAML 1.1 read an unquoted 4:3 as 243
-        options = re.findall(r"'([^']*)'", str(ctx.get("expected", ""))) or [str(ctx.get("expected", ""))]
-        return f"{_describe(value)} is not a valid {name}; use one of: {', '.join(options)}"
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        bounds = _bounds(path, doc.data, root)
-        if bounds:
-            return f"must be {bounds} {got}"
-    if kind == "too_short":
-        least = ctx.get("min_length", 1)
-        entries = "entry" if least == 1 else "entries"
-        return f"needs at least {least} {entries} (it has {ctx.get('actual_length', 0)})"
-    if kind == "too_long":
-        return (
-            f"has {ctx.get('actual_length')} entries; "
-            f"at most {ctx.get('max_length')} fit on screen: "
-            "split them over two scenes"
-        )
-    if kind == "string_too_short":
-        return "must not be empty; write some text"
-    if value is None and kind.endswith(("_type", "_parsing")):
-        return "has no value; write one after the colon (or remove the line if the field is optional)"
-    if kind == "string_type":
-        if isinstance(value, int | float | datetime) or type(value).__name__ in {"date", "bool"}:
-            return f"must be text {got}; put it in quotes"
-        return f"must be text {got}; write it as plain text after the colon"
-    if kind in {"int_type", "int_parsing", "int_from_float", "int_parsing_size"}:
-        return f"must be a whole number {got}"
-    if kind in {"float_type", "float_parsing", "finite_number"}:
-        spelled = yaml_float_spelling(value) if isinstance(value, str) else None
-        if spelled is not None:  # YAML 1.1 wants a dot and a signed exponent
-            return f"must be a number {got}; YAML reads {value.strip()} as text: write {spelled}"
-        return f"must be a number {got}"
-    if kind in {"bool_type", "bool_parsing"}:
-        return f"must be true or false {got}"
-    if kind == "list_type":
-        return f"must be a list {got}; write each entry on its own line starting with '- ', or [a, b]"
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        if len(path) == 2 and path[0] == "scenes" and root is Script:
-            return f"a scene must be a mapping with a `type` and its fields {got}"
-        return f"must be a mapping of fields {got}; write `field: value` lines indented below it"
-    if kind.startswith(("datetime_", "date_")):
-        return f"must be a date and time with a time zone, for example 2026-12-01T09:00:00+01:00 {got}"
-    msg = str(error["msg"])
+    return f"unknown field {f.name!r}{hint}"
+
+
+def _unknown_scene_type(f: _Failure) -> str:
+    found = f.ctx.get("tag")
+    close = difflib.get_close_matches(str(found), list(SCENE_TYPES), n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown scene type {found!r}{hint}; use one of: {', '.join(SCENE_TYPES)}"
+
+
+def _not_an_option(f: _Failure) -> str:
+    value = f.value
+    if f.name == "aspect" and isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value // 60}:{value % 60}"  # YAML 1.1 read an unquoted 4:3 as 243
+    expected = str(f.ctx.get("expected", ""))
+    options = re.findall(r"'([^']*)'", expected) or [expected]
+    return f"{_describe(value)} is not a valid {f.name}; use one of: {', '.join(options)}"
+
+
+def _out_of_bounds(f: _Failure) -> str | None:
+    bounds = _bounds(f.path, f.doc.data, f.root)
+    return f"must be {bounds} {f.got}" if bounds else None
+
+
+def _too_few(f: _Failure) -> str:
+    least = f.ctx.get("min_length", 1)
+    entries = "entry" if least == 1 else "entries"
+    return f"needs at least {least} {entries} (it has {f.ctx.get('actual_length', 0)})"
+
+
+def _too_many(f: _Failure) -> str:
+    return (
+        f"has {f.ctx.get('actual_length')} entries; "
+        f"at most {f.ctx.get('max_length')} fit on screen: "
+        "split them over two scenes"
+    )
+
+
+def _not_text(f: _Failure) -> str:
+    if isinstance(f.value, int | float | datetime) or type(f.value).__name__ in {"date", "bool"}:
+        return f"must be text {f.got}; put it in quotes"
+    return f"must be text {f.got}; write it as plain text after the colon"
+
+
+def _not_a_number(f: _Failure) -> str:
+    value = f.value
+    if isinstance(value, str) and (spelled := yaml_float_spelling(value)) is not None:
+        # YAML 1.1 wants a dot and a signed exponent
+        return f"must be a number {f.got}; YAML reads {value.strip()} as text: write {spelled}"
+    return f"must be a number {f.got}"
+
+
+def _not_a_mapping(f: _Failure) -> str:
+    if len(f.path) == 2 and f.path[0] == "scenes" and f.root is Script:
+        return f"a scene must be a mapping with a `type` and its fields {f.got}"
+    return f"must be a mapping of fields {f.got}; write `field: value` lines indented below it"
+
+
+def _no_value(f: _Failure) -> str:
+    return "has no value; write one after the colon (or remove the line if the field is optional)"
+
+
+def _not_a_datetime(f: _Failure) -> str:
+    return f"must be a date and time with a time zone, for example 2026-12-01T09:00:00+01:00 {f.got}"
+
+
+def _by_kind(writer: _Writer, *kinds: str) -> dict[str, _Writer]:
+    return dict.fromkeys(kinds, writer)
+
+
+_WRITERS: dict[str, _Writer] = {
+    "extra_forbidden": _unknown_field,
+    "missing": lambda f: f"required field {f.name!r} is missing; add it",
+    "union_tag_invalid": _unknown_scene_type,
+    "union_tag_not_found": lambda f: f"this scene has no `type`; add `type:` with one of: {', '.join(SCENE_TYPES)}",
+    "literal_error": _not_an_option,
+    **_by_kind(_out_of_bounds, "greater_than", "greater_than_equal", "less_than", "less_than_equal"),
+    "too_short": _too_few,
+    "too_long": _too_many,
+    "string_too_short": lambda f: "must not be empty; write some text",
+    "string_type": _not_text,
+    **_by_kind(
+        lambda f: f"must be a whole number {f.got}", "int_type", "int_parsing", "int_from_float", "int_parsing_size"
+    ),
+    **_by_kind(_not_a_number, "float_type", "float_parsing", "finite_number"),
+    **_by_kind(lambda f: f"must be true or false {f.got}", "bool_type", "bool_parsing"),
+    "list_type": lambda f: f"must be a list {f.got}; write each entry on its own line starting with '- ', or [a, b]",
+    **_by_kind(_not_a_mapping, "dict_type", "model_type", "model_attributes_type"),
+}
+"""Error type -> its message, for the errors a person writing a script makes."""
+
+
+def _writer_for(f: _Failure) -> _Writer | None:
+    # An empty `key:` reads as None: whatever type was expected, the fix is to write a value.
+    # (The kinds that must keep their own message with a None input, such as missing,
+    # literal_error, the bounds and lengths, end otherwise.)
+    if f.value is None and f.kind.endswith(("_type", "_parsing")):
+        return _no_value
+    if f.kind.startswith(("datetime_", "date_")):
+        return _not_a_datetime
+    return _WRITERS.get(f.kind)
+
+
+def _pydantic_message(f: _Failure) -> str:
+    """Pydantic's own message, reworded to read like ours."""
+    msg = str(f.error["msg"])
     if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    elif msg.startswith("Input should be "):
-        msg = f"must be {msg[len('Input should be ') :]} {got}"
+        return msg[len("Value error, ") :]
+    if msg.startswith("Input should be "):
+        return f"must be {msg[len('Input should be ') :]} {f.got}"
     return msg
+
+
+def _message(error: dict[str, Any], path: Path_, doc: Document, root: type[BaseModel] = Script) -> str:
+    failure = _Failure(error, path, doc, root)
+    writer = _writer_for(failure)
+    message = writer(failure) if writer else None
+    return message if message is not None else _pydantic_message(failure)
 
 
 def _describe(value: Any) -> str:

@@ -141,6 +141,69 @@ def _phrase_seconds(seconds: dict[str, float], text: str, speaker: str | None) -
     return known
 
 
+@dataclass
+class _Speech:
+    """The beats laid end to end: each phrase's start, the actors' cues, when each beat starts."""
+
+    phrases: list[TimedPhrase] = field(default_factory=list)
+    acting: list[SpokenCue] = field(default_factory=list)
+    beat_starts: list[tuple[Beat, float]] = field(default_factory=list)
+    end: float = LEAD_IN
+
+
+def _lay_out_speech(beats: list[Beat], seconds: dict[str, float]) -> _Speech:
+    speech = _Speech()
+    t = LEAD_IN
+    for b, beat in enumerate(beats):
+        if b:
+            t += BEAT_GAP
+        speech.beat_starts.append((beat, t))
+        for p, text in enumerate(beat.phrases):
+            if p:
+                t += PHRASE_GAP
+            length = _phrase_seconds(seconds, text, beat.speaker)
+            speech.phrases.append(TimedPhrase(text, round(t, 4), length, beat.speaker))
+            speech.acting += _phrase_cues(beat, p, t, seconds)
+            t += length
+    speech.end = t
+    return speech
+
+
+def _cues_started_by_beats(count: int, speech: _Speech) -> list[float | None]:
+    """Each element's cue where a beat starts it (the first beat for it wins); None elsewhere."""
+    cues: list[float | None] = [None] * count
+    for beat, start in speech.beat_starts:
+        if beat.element is not None and beat.element < count and cues[beat.element] is None:
+            cues[beat.element] = start
+    if cues[0] is None:
+        cues[0] = FIRST_CUE
+    return cues
+
+
+def _spread_entries(cues: list[float | None], speech: _Speech) -> None:
+    """List scenes whose items have no beats of their own: spread them over the speech."""
+    count = len(cues)
+    first = speech.beat_starts[0][1]
+    span = max(speech.end - first, 0.8 * (count - 1))
+    step = span / (count - 1) if count > 1 else 0
+    for k in range(1, count):
+        cues[k] = first + 0.3 + step * (k - 1)
+
+
+def _resolve_cues(cues: list[float | None]) -> list[float]:
+    """Elements still without a cue follow the previous one; cues never go back in time."""
+    for k in range(1, len(cues)):
+        if cues[k] is None:
+            previous = cues[k - 1]
+            assert previous is not None
+            cues[k] = previous + AFTER_TITLE
+    resolved: list[float] = []
+    for cue in cues:
+        assert cue is not None
+        resolved.append(round(max(cue, resolved[-1] if resolved else 0.0), 4))
+    return resolved
+
+
 def time_scene(
     scene: SceneBase, beats: list[Beat], seconds: dict[str, float], fps: int, minimum: float | None
 ) -> SceneTiming:
@@ -148,50 +211,15 @@ def time_scene(
 
     `seconds` maps phrase text → measured seconds of its audio.
     """
-    phrases: list[TimedPhrase] = []
-    acting: list[SpokenCue] = []
-    beat_starts: list[tuple[Beat, float]] = []
-    t = LEAD_IN
-    for b, beat in enumerate(beats):
-        if b:
-            t += BEAT_GAP
-        beat_starts.append((beat, t))
-        for p, text in enumerate(beat.phrases):
-            if p:
-                t += PHRASE_GAP
-            length = _phrase_seconds(seconds, text, beat.speaker)
-            phrases.append(TimedPhrase(text, round(t, 4), length, beat.speaker))
-            acting += _phrase_cues(beat, p, t, seconds)
-            t += length
-    speech_end = t
-
-    count = cue_count(scene)
-    cues: list[float | None] = [None] * count
-    for beat, start in beat_starts:
-        if beat.element is not None and beat.element < count and cues[beat.element] is None:
-            cues[beat.element] = start
-    if cues[0] is None:
-        cues[0] = FIRST_CUE
-    # list scenes whose items have no beats of their own: spread them over the speech
+    speech = _lay_out_speech(beats, seconds)
+    cues = _cues_started_by_beats(cue_count(scene), speech)
     if scene.entries() and all(c is None for c in cues[1:]) and beats:
-        first = beat_starts[0][1]
-        span = max(speech_end - first, 0.8 * (count - 1))
-        step = span / (count - 1) if count > 1 else 0
-        for k in range(1, count):
-            cues[k] = first + 0.3 + step * (k - 1)
-    for k in range(1, count):
-        if cues[k] is None:
-            previous = cues[k - 1]
-            assert previous is not None
-            cues[k] = previous + AFTER_TITLE
-    # cues never go back in time
-    resolved: list[float] = []
-    for cue in cues:
-        assert cue is not None
-        resolved.append(round(max(cue, resolved[-1] if resolved else 0.0), 4))
-
-    length = scene_length(scene, speech_end, resolved, minimum)
-    return SceneTiming(frame_count=math.ceil(length * fps - 1e-6), cues=resolved, phrases=phrases, acting=acting)
+        _spread_entries(cues, speech)
+    resolved = _resolve_cues(cues)
+    length = scene_length(scene, speech.end, resolved, minimum)
+    return SceneTiming(
+        frame_count=math.ceil(length * fps - 1e-6), cues=resolved, phrases=speech.phrases, acting=speech.acting
+    )
 
 
 def scene_length(scene: SceneBase, speech_end: float, cues: list[float], minimum: float | None) -> float:

@@ -6,15 +6,17 @@ of :class:`scenes.cartoon_stage.CartoonFrames`. The speed-ups are kept:
 - Manim's static image (what does not move during an animation) is rendered once on a
   transparent background and laid over each frame's cartoon;
 - a frozen frame (nothing of Manim moves) is rendered once on a transparent background,
-  then laid over the cartoon frame by frame; only the characters' boxes are blended again
-  when only a character changed, and unchanged frames go to the encoder as repeats.
+  then laid over the cartoon frame by frame; only the rectangles the cartoon repainted (a
+  mouth, a blink, a character's step; with a camera move, what they reach) are done again,
+  the overlay is laid only where it shows (:class:`scenes.cartoon.overlay.Overlay`), and
+  unchanged frames go to the encoder as repeats.
 
 Without a stage installed, both classes behave exactly like their parents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -23,38 +25,10 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from numpy.typing import NDArray
 
 from scenes.camera import BrandCamera
-from scenes.cartoon import Box
+from scenes.cartoon.overlay import Overlay
 from scenes.cartoon_stage import CartoonFrames
 
 Pixels = NDArray[Any]  # uint8 H×W×4; Manim types its pixel arrays loosely
-Rect = tuple[int, int, int, int]
-
-
-def _bbox(overlay: Pixels) -> Rect | None:
-    """Where the overlay is not fully transparent (x0, y0, x1, y1), or None."""
-    alpha = overlay[..., 3]
-    rows, cols = np.flatnonzero(alpha.any(axis=1)), np.flatnonzero(alpha.any(axis=0))
-    if rows.size == 0:
-        return None
-    return int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
-
-
-def _over(target: Pixels, back: Pixels, overlay: Pixels, rect: Rect) -> None:
-    """target[rect] = premultiplied `overlay` over opaque `back` (what Cairo draws is premultiplied)."""
-    x0, y0, x1, y1 = rect
-    src = overlay[y0:y1, x0:x1]
-    inverse = 255 - src[..., 3:4].astype(np.uint16)
-    mixed = back[y0:y1, x0:x1, :3] * inverse
-    mixed += 127
-    mixed //= 255
-    mixed += src[..., :3]
-    target[y0:y1, x0:x1, :3] = np.minimum(mixed, 255)
-    target[y0:y1, x0:x1, 3] = 255
-
-
-def _clip(a: Rect, b: Rect) -> Rect | None:
-    x0, y0, x1, y1 = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
-    return (x0, y0, x1, y1) if x0 < x1 and y0 < y1 else None
 
 
 class Layered:
@@ -64,8 +38,13 @@ class Layered:
         self.source = source
         self.out: Pixels | None = None
         self._state: tuple[int, int] | None = None  # (overlay id, cartoon version)
-        self._box: Rect | None = None
-        self.boxes: Sequence[Box] = source.character_boxes()
+        self._overlay: tuple[int, Overlay | None] = (-1, None)
+
+    def _prepared(self, overlay: Pixels | None, overlay_id: int) -> Overlay | None:
+        if self._overlay[0] != overlay_id:
+            ready = Overlay(overlay) if overlay is not None else None
+            self._overlay = (overlay_id, ready if ready is not None and not ready.empty else None)
+        return self._overlay[1]
 
     def compose(self, index: int, overlay: Pixels | None, overlay_id: int) -> tuple[Pixels, bool]:
         """The picture of frame `index` and whether it differs from the previous call's."""
@@ -73,27 +52,18 @@ class Layered:
         state = (overlay_id, version)
         if self.out is not None and state == self._state:
             return self.out, False
-        partial = (
-            self.out is not None
-            and self._state is not None
-            and self._state[0] == overlay_id
-            and not self.source.moving  # a camera move changes everything
-        )
-        if not partial or self.out is None:
-            self.out = frame.copy()
-            self._box = _bbox(overlay) if overlay is not None else None
-            if overlay is not None and self._box is not None:
-                _over(self.out, frame, overlay, self._box)
-        else:
-            for box in self.boxes:  # only the characters changed: the rest of the picture holds
-                rect = _clip(box.rect(), (0, 0, frame.shape[1], frame.shape[0]))
-                if rect is None:
-                    continue
-                x0, y0, x1, y1 = rect
-                self.out[y0:y1, x0:x1] = frame[y0:y1, x0:x1]
-                inside = _clip(rect, self._box) if self._box else None
-                if overlay is not None and inside is not None:
-                    _over(self.out, frame, overlay, inside)
+        changes = self.source.take_changes()
+        same_overlay = self._state is not None and self._state[0] == overlay_id
+        laid = self._prepared(overlay, overlay_id)
+        h, w = frame.shape[:2]
+        if self.out is None or self.out.shape != frame.shape or not same_overlay or changes is None:
+            if self.out is None or self.out.shape != frame.shape:
+                self.out = np.empty_like(frame)
+            changes = [(0, 0, w, h)]
+        for x0, y0, x1, y1 in changes:  # only where the cartoon changed: the rest of the picture holds
+            self.out[y0:y1, x0:x1] = frame[y0:y1, x0:x1]
+            if laid is not None:
+                laid.lay(self.out, frame, (x0, y0, x1, y1))
         self._state = state
         return self.out, True
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 from contract.scene_types.cast import character_placement, prop_placement
 from contract.scene_types.dialogue import DialogueScene
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from contract.job import SceneJob
 
 Pixels = NDArray[np.uint8]
+Rect = tuple[int, int, int, int]
 NOD_AFTER = 0.5  # a listener nods this long after a line starts...
 NOD_GAP = 2.5  # ...at most this often
 PUSH_IN = 1.05  # the camera's zoom at the end of a push-in
@@ -185,22 +187,61 @@ def camera_view(stage: Stage, index: int, frame_count: int) -> tuple[float, floa
     return None
 
 
-def apply_view(frame: Pixels, view: tuple[float, float, float]) -> Pixels:
-    """The part of `frame` the camera sees, resized back to the whole frame."""
-    from PIL import Image
-
+def _source_box(view: tuple[float, float, float], w: int, h: int) -> tuple[float, float, float, float]:
+    """(x0, y0, width, height) of the part of the frame the camera sees, in px."""
     zoom, cx, cy = view
-    h, w = frame.shape[:2]
     cw, ch = w / zoom, h / zoom
-    x0 = min(max(cx - cw / 2, 0.0), w - cw)
-    y0 = min(max(cy - ch / 2, 0.0), h - ch)
-    picture = Image.fromarray(frame)
-    out = picture.resize((w, h), Image.Resampling.BILINEAR, box=(x0, y0, x0 + cw, y0 + ch))
-    return np.asarray(out, dtype=np.uint8)
+    return min(max(cx - cw / 2, 0.0), w - cw), min(max(cy - ch / 2, 0.0), h - ch), cw, ch
+
+
+def _opaque_image(frame: Pixels) -> Image.Image:
+    # opaque RGBA read as RGBX: PIL resamples it as it is, without premultiplying and back
+    h, w = frame.shape[:2]
+    return Image.frombuffer("RGBX", (w, h), np.ascontiguousarray(frame), "raw", "RGBX", 0, 1)
+
+
+def apply_view(frame: Pixels, view: tuple[float, float, float]) -> Pixels:
+    """The part of `frame` (opaque RGBA) the camera sees, resized back to the whole frame (a new array)."""
+    h, w = frame.shape[:2]
+    x0, y0, cw, ch = _source_box(view, w, h)
+    out = _opaque_image(frame).resize((w, h), Image.Resampling.BILINEAR, box=(x0, y0, x0 + cw, y0 + ch))
+    pixels = np.array(out, dtype=np.uint8)
+    pixels[..., 3] = 255
+    return pixels
+
+
+VIEW_MARGIN = 3  # output px around a changed area that bilinear resampling can reach
+
+
+def refresh_view(target: Pixels, frame: Pixels, view: tuple[float, float, float], rect: Rect) -> Rect | None:
+    """Resample again, into `target` (:func:`apply_view` of an earlier `frame`), only what `rect` of `frame` reaches.
+
+    Returns the rectangle of `target` redrawn (None if the change is out of view).
+    """
+    h, w = frame.shape[:2]
+    zoom = view[0]
+    x0, y0, cw, ch = _source_box(view, w, h)
+    sx, sy = cw / w, ch / h
+    ox0 = max(math.floor((rect[0] - x0) / sx) - VIEW_MARGIN, 0)
+    oy0 = max(math.floor((rect[1] - y0) / sy) - VIEW_MARGIN, 0)
+    ox1 = min(math.ceil((rect[2] - x0) / sx) + VIEW_MARGIN, w)
+    oy1 = min(math.ceil((rect[3] - y0) / sy) + VIEW_MARGIN, h)
+    if ox0 >= ox1 or oy0 >= oy1 or zoom <= 0:
+        return None
+    box = (x0 + ox0 * sx, y0 + oy0 * sy, x0 + ox1 * sx, y0 + oy1 * sy)
+    part = _opaque_image(frame).resize((ox1 - ox0, oy1 - oy0), Image.Resampling.BILINEAR, box=box)
+    target[oy0:oy1, ox0:ox1] = np.asarray(part)
+    target[oy0:oy1, ox0:ox1, 3] = 255
+    return ox0, oy0, ox1, oy1
 
 
 class CartoonFrames:
-    """Frame *i* of the stage, asked in increasing order; `version` changes when the picture does."""
+    """Frame *i* of the stage, asked in increasing order; `version` changes when the picture does.
+
+    :meth:`take_changes` says where the picture changed since it was last called, so a consumer
+    can redo only those rectangles. With a camera move, a frame whose view is that of the frame
+    before is resampled only where the stage changed (a mouth, a blink).
+    """
 
     def __init__(self, stage: Stage, frame_count: int) -> None:
         self.stage = stage
@@ -211,20 +252,42 @@ class CartoonFrames:
         self.frame: Pixels = stage.compositor.base
         self._painted = -1
         self._view: tuple[float, float, float] | None = None
+        self._changes: list[Rect] | None = None  # since take_changes(); None: everything
         self.moving = stage.camera != "still"
 
     def get(self, index: int) -> tuple[Pixels, int]:
+        compositor = self.stage.compositor
         while self.index < min(index, self.frame_count - 1):
             raw = next(self._frames, None)
             self.index += 1
             if raw is None:
                 break
             view = camera_view(self.stage, self.index, self.frame_count)
-            if self.stage.compositor.painted != self._painted or view != self._view:
-                self._painted, self._view = self.stage.compositor.painted, view
-                self.frame = raw if view is None else apply_view(raw, view)
-                self.version += 1
+            painted = compositor.painted != self._painted
+            if not painted and view == self._view:
+                continue
+            rects = list(compositor.dirty) if painted else []
+            if view is None:
+                self.frame = raw
+                self._note(rects)
+            elif view != self._view or self.version == 0:
+                self.frame = apply_view(raw, view)
+                self._changes = None
+            else:
+                redrawn = (refresh_view(self.frame, raw, view, r) for r in rects)
+                self._note([r for r in redrawn if r is not None])
+            self._painted, self._view = compositor.painted, view
+            self.version += 1
         return self.frame, self.version
+
+    def _note(self, rects: list[Rect]) -> None:
+        if self._changes is not None:
+            self._changes += rects
+
+    def take_changes(self) -> list[Rect] | None:
+        """Where the picture changed since the last call (None: anywhere), and start again."""
+        changes, self._changes = self._changes, []
+        return changes
 
     def character_boxes(self) -> Sequence[Box]:
         return self.stage.layout.characters

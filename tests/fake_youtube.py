@@ -577,7 +577,7 @@ class _Handler(BaseHTTPRequestHandler):
         location = f"{fake.url}upload/youtube/v3/videos?{urlencode(params)}"
         raise _Reply(200, None, {"Location": location})
 
-    def _video_chunk(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
+    def _video_chunk(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:  # noqa: C901 - one branch per case of the resumable protocol
         fake = self.server_state
         with fake.lock:
             session = fake.sessions.get(query.get("upload_id", ""))

@@ -113,6 +113,11 @@ class SceneBase(Strict):
     hold_seconds: ClassVar[float | None] = None
     """When set, the last element stays readable this long (seconds) unless `duration` is given."""
 
+    if TYPE_CHECKING:
+        # Every scene type declares `type: Literal["<name>"]` (see type_name); code holding any
+        # scene reads it as text. Declared for the type checker only: not a field of the base.
+        type: str
+
     def legal_mentions(self) -> list[Legal]:
         """The mentions shown in this scene: the script's own `legal:` first, then the scene's."""
         video = {m.text for m in self.video_legal}

@@ -38,8 +38,7 @@ class StatisticScene(SceneBase):
     @classmethod
     def _number(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            spelled = yaml_float_spelling(value) if isinstance(value, str) else None
-            if spelled is not None:
+            if isinstance(value, str) and (spelled := yaml_float_spelling(value)) is not None:
                 raise refuse(f"`value` must be a number; YAML reads {value.strip()} as text: write {spelled}")
             raise refuse("`value` must be a number, for example 1200 or 4.5 (no units: use prefix/suffix)")
         if not math.isfinite(value) or abs(value) >= 1e15:

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import wave
 from functools import cache
 from pathlib import Path
@@ -46,7 +47,16 @@ class Pyttsx3Engine:
         engine = _pyttsx3_engine()
         for text, path in items:
             _room_for_speech(path.parent)
-            _speak_to_file(engine, voice, text, path)
+            # espeak-ng now and then closes an empty file for a phrase (about one run in a few
+            # hundred, seen under pytest); saying it again gives the phrase's usual samples
+            for attempt in range(SPEECH_ATTEMPTS):
+                if _speak_to_file(engine, voice, text, path):
+                    break
+                if attempt == SPEECH_ATTEMPTS - 1:
+                    raise EnvironmentProblem(
+                        f"espeak-ng produced no audio for the phrase {text[:60]!r}",
+                        hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
+                    )
 
 
 # espeak-ng writes the WAV from its own thread: on a full disk that thread fails and the
@@ -70,10 +80,12 @@ def _room_for_speech(folder: Path) -> None:
 # retry's new driver collected the tail of the previous run, and (2) a voice change landed in
 # the middle of queued work, giving other samples. So: drain the queue before touching the
 # voice, and wait until espeak has finished and written the file before reading it.
+SPEECH_ATTEMPTS = 3
 SPEECH_TIMEOUT = 120.0  # seconds for one phrase; espeak-ng needs milliseconds
 
 
-def _speak_to_file(engine: Any, voice: VoiceChoice, text: str, path: Path) -> None:
+def _speak_to_file(engine: Any, voice: VoiceChoice, text: str, path: Path) -> bool:
+    """Say `text` into `path`; False when espeak finished without writing the phrase."""
     from pyttsx3.drivers import _espeak
 
     finished = threading.Event()
@@ -98,11 +110,17 @@ def _speak_to_file(engine: Any, voice: VoiceChoice, text: str, path: Path) -> No
             _espeak.Synchronize()
     finally:
         engine.disconnect(token)
-    if not done or not _complete_wav(path):
-        raise EnvironmentProblem(
-            f"espeak-ng produced no audio for the phrase {text[:60]!r}",
-            hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
-        )
+    return done and _wait_for_complete_wav(path)
+
+
+def _wait_for_complete_wav(path: Path, seconds: float = 2.0) -> bool:
+    """espeak closes the file from its own thread, just after it says the phrase is finished."""
+    deadline = time.monotonic() + seconds
+    while not _complete_wav(path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
 
 
 def _complete_wav(path: Path) -> bool:

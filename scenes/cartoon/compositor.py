@@ -19,9 +19,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .motion import CharacterFrame
+from .overlay import OPAQUE, TILE, tile_bands
 from .props import prop_sprite
 from .raster import Pixels, RasterCache, Sprite, content_key
 from .settings import SettingLayers
@@ -73,10 +73,11 @@ def _union(a: Rect, b: Rect) -> Rect:
 
 @dataclass(frozen=True)
 class _Layer:
-    """A sprite ready to blend: colour (premultiplied, C channels) and 255 - alpha as uint16."""
+    """A sprite ready to blend: colour (premultiplied, C channels) and its alpha (views of the sprite)."""
 
     colour: Pixels
-    inverse: NDArray[np.uint16]
+    alpha: Pixels  # H×W×1
+    bands: list[list[tuple[int, int, int]]]  # opaque and mixed runs per band of TILE rows
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Compositor:
         self._sprites: dict[str, Sprite] = {}
         self._diffs: dict[tuple[str, str], Rect | None] = {}
         self.painted = 0  # frames drawn (the others were repeats of the previous frame)
+        self.dirty: list[Rect] = [self.frame_rect]  # what the last frame drawn repainted
         self.base = np.zeros((self.height, self.width, channels), np.uint8)
         self.base[..., :] = 255
         self._blend_sprite(self.base, setting.back, (0, 0), self.frame_rect)
@@ -131,8 +133,7 @@ class Compositor:
         layer = self._layers.get(sprite.key)
         if layer is None:
             colour = np.ascontiguousarray(sprite.rgba if self.channels == 4 else sprite.rgba[..., :3])
-            inverse = (255 - sprite.rgba[..., 3:4]).astype(np.uint16)
-            layer = self._layers[sprite.key] = _Layer(colour, inverse)
+            layer = self._layers[sprite.key] = _Layer(colour, sprite.rgba[..., 3:4], tile_bands(sprite.rgba))
             self._sprites[sprite.key] = sprite
         return layer
 
@@ -169,11 +170,29 @@ class Compositor:
 
     @staticmethod
     def _blend(target: Pixels, layer: _Layer, origin: tuple[int, int], rect: Rect) -> None:
+        """Blend `layer` (its top-left at `origin`) over `target` within `rect`: copy where it is opaque,
+        skip where it is empty, blend where it is partly transparent (the same pixels as blending all)."""
         x0, y0, x1, y1 = rect
-        sx, sy = x0 - origin[0], y0 - origin[1]
-        src = layer.colour[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
-        inv = layer.inverse[sy : sy + (y1 - y0), sx : sx + (x1 - x0)]
-        dst = target[y0:y1, x0:x1]
+        ox, oy = origin
+        sx0, sy0, sx1, sy1 = x0 - ox, y0 - oy, x1 - ox, y1 - oy  # in the sprite
+        bands = layer.bands
+        for band in range(max(sy0 // TILE, 0), min(-(-sy1 // TILE), len(bands))):
+            top, bottom = max(band * TILE, sy0), min(band * TILE + TILE, sy1)
+            for left, right, kind in bands[band]:
+                a, b = max(left, sx0), min(right, sx1)
+                if a >= b:
+                    continue
+                if kind == OPAQUE:
+                    target[oy + top : oy + bottom, ox + a : ox + b] = layer.colour[top:bottom, a:b]
+                else:
+                    Compositor._mix(target, layer, origin, (a, top, b, bottom))
+
+    @staticmethod
+    def _mix(target: Pixels, layer: _Layer, origin: tuple[int, int], part: Rect) -> None:
+        a, top, b, bottom = part  # in the sprite
+        src = layer.colour[top:bottom, a:b]
+        inv = 255 - layer.alpha[top:bottom, a:b]  # only the mixed tiles: no uint16 copy of the sprite is kept
+        dst = target[origin[1] + top : origin[1] + bottom, origin[0] + a : origin[0] + b]
         # premultiplied "over": dst * (255 - a) / 255 + src, with /255 as (x + 255) >> 8: exact at
         # a = 0 and a = 255, at most 1 off between, never above 255 (src <= a); 5 passes, no clamp
         mixed = np.multiply(dst, inv, dtype=np.uint16)
@@ -237,16 +256,18 @@ class Compositor:
             items = [self._place(t, t.frames[min(index, len(t.frames) - 1)]) for t in self.tracks]
             if previous is None:
                 self._paint(canvas, self.frame_rect, items)
+                dirty: list[Rect] = [self.frame_rect]
             elif items == previous:
                 yield current
                 continue
             else:
-                dirty: list[Rect] = []
+                dirty = []
                 for old, new in zip(previous, items, strict=True):
                     dirty += self._dirty(old, new)
                 for rect in dirty:
                     self._paint(canvas, rect, items)
             previous = items
+            self.dirty = dirty
             self.painted += 1
             current = canvas.copy() if copy else canvas
             if copy:

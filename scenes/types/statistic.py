@@ -6,7 +6,7 @@ cues: [number, label]
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from manim import DOWN, ORIGIN, UP, Animation, VGroup, rate_functions
 
@@ -16,6 +16,9 @@ from scenes.fonts import Measure
 from scenes.layout import build_text, em_of, wrap
 from scenes.numbers import NNBSP, decimals_of, format_number
 from scenes.registry import register
+
+if TYPE_CHECKING:
+    from manim import Text
 
 COUNT_SECONDS = 1.8
 FADE_IN = 5.0  # the number is fully opaque after 1/5 of the count
@@ -91,11 +94,16 @@ def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
     return prefix + number + suffix
 
 
-@register(StatisticScene)
-def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
-    box, cues, brand = kit.content, kit.job.cues, kit.brand
-    decimals = decimals_of(scene.value)
-    prefix, suffix = scene.prefix or "", scene.suffix or ""
+class _Affixes(NamedTuple):
+    """The prefix and suffix split into symbols kept on the number and words set apart."""
+
+    prefix: str
+    suffix: str
+    word_prefix: str
+    word_suffix: str
+
+
+def _split_affixes(prefix: str, suffix: str) -> _Affixes:
     # words ("plus de", "projets") go on their own line at a smaller size; symbols
     # ("+", "€", "%", "M€") stay attached to the counting number
     word_prefix, word_suffix = "", ""
@@ -103,34 +111,48 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
         word_prefix, prefix = prefix.strip(), ""
     if is_wordy(suffix):
         word_suffix, suffix = suffix.strip(), ""
+    return _Affixes(prefix, suffix, word_prefix, word_suffix)
+
+
+def _affix_words(kit: Kit, affixes: _Affixes, width: float, height: float) -> tuple[Text | None, Text | None]:
+    """The words drawn above the number (from the prefix) and below it (from the suffix)."""
+    colour = kit.brand.primary
+    above = below = None
+    if affixes.word_prefix:
+        above = kit.text(
+            affixes.word_prefix, "prefix", "subheading", width, height, colour=colour, align="center", bold=False
+        )
+    if affixes.word_suffix:
+        below = kit.text(affixes.word_suffix, "suffix", "subheading", width, height, colour=colour, align="center")
+    return above, below
+
+
+def _stack_on_number(kit: Kit, final: Text, above: Text | None, below: Text | None) -> list[Any]:
+    """The number at the centre with its words just above and below it, top to bottom."""
+    final.move_to(ORIGIN)
+    parts: list[Any] = []
+    if above is not None:
+        above.next_to(final, UP, buff=kit.px(20))
+        parts.append(above)
+    parts.append(final)
+    if below is not None:
+        below.next_to(final, DOWN, buff=kit.px(26))
+        parts.append(below)
+    return parts
+
+
+@register(StatisticScene)
+def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
+    box, cues, brand = kit.content, kit.job.cues, kit.brand
+    decimals = decimals_of(scene.value)
+    affixes = _split_affixes(scene.prefix or "", scene.suffix or "")
 
     def shown(value: float) -> str:
-        return with_affixes(prefix, format_number(value, decimals, kit.language), suffix, kit.language)
+        number = format_number(value, decimals, kit.language)
+        return with_affixes(affixes.prefix, number, affixes.suffix, kit.language)
 
     width = box.width
-    words_h = box.height * 0.14
-    above = below = None
-    if word_prefix:
-        above = kit.text(
-            word_prefix,
-            "prefix",
-            "subheading",
-            width,
-            words_h,
-            colour=brand.primary,
-            align="center",
-            bold=False,
-        )
-    if word_suffix:
-        below = kit.text(
-            word_suffix,
-            "suffix",
-            "subheading",
-            width,
-            words_h,
-            colour=brand.primary,
-            align="center",
-        )
+    above, below = _affix_words(kit, affixes, width, box.height * 0.14)
     used = sum(m.height + kit.px(16) for m in (above, below) if m is not None)
     final = kit.text(
         shown(scene.value),
@@ -144,15 +166,7 @@ def build(kit: Kit, scene: StatisticScene) -> list[Beat]:
     em = em_of(final)
     bar = kit.accent_bar(width=kit.px(180))
     label = kit.text(scene.label, "label", "body", width * 0.9, box.height * 0.34, align="center")
-    final.move_to(ORIGIN)
-    parts: list[Any] = []
-    if above is not None:
-        above.next_to(final, UP, buff=kit.px(20))
-        parts.append(above)
-    parts.append(final)
-    if below is not None:
-        below.next_to(final, DOWN, buff=kit.px(26))
-        parts.append(below)
+    parts = _stack_on_number(kit, final, above, below)
     bar.next_to(parts[-1], DOWN, buff=kit.px(40))
     label.next_to(bar, DOWN, buff=kit.px(40))
     block = VGroup(*parts, bar, label)
