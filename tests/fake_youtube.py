@@ -577,7 +577,24 @@ class _Handler(BaseHTTPRequestHandler):
         location = f"{fake.url}upload/youtube/v3/videos?{urlencode(params)}"
         raise _Reply(200, None, {"Location": location})
 
-    def _video_chunk(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:  # noqa: C901 - one branch per case of the resumable protocol
+    def _video_chunk(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
+        """One request of a resumable upload: a status query, or the next chunk of the video."""
+        fake = self.server_state
+        session = self._upload_session(query)
+        content_range = headers.get("content-range", "")
+        if re.fullmatch(r"bytes \*/(\d+|\*)", content_range):
+            return self._status_query(session, body)
+        is_last = self._check_chunk(session, content_range, body)
+        with fake.lock:
+            session.data.extend(body)
+            fake.chunks_stored += 1
+        if fake.chunk_delay:
+            time.sleep(fake.chunk_delay)
+        if is_last:
+            raise _Reply(200, self._finish(session))
+        self._incomplete(session)
+
+    def _upload_session(self, query: dict[str, str]) -> Session:
         fake = self.server_state
         with fake.lock:
             session = fake.sessions.get(query.get("upload_id", ""))
@@ -586,14 +603,18 @@ class _Handler(BaseHTTPRequestHandler):
                 404,
                 _error(404, "notFound", "The upload session does not exist or has expired.", "global"),
             )
-        content_range = headers.get("content-range", "")
-        query_match = re.fullmatch(r"bytes \*/(\d+|\*)", content_range)
-        if query_match:
-            if body:
-                self._violation("a status query must have an empty body")
-            if session.video_id is not None:
-                raise _Reply(200, fake.videos[session.video_id])
-            return self._incomplete(session)
+        return session
+
+    def _status_query(self, session: Session, body: bytes) -> None:
+        """`Content-Range: bytes */total`: the finished video, or how much the server holds (308)."""
+        if body:
+            self._violation("a status query must have an empty body")
+        if session.video_id is not None:
+            raise _Reply(200, self.server_state.videos[session.video_id])
+        self._incomplete(session)
+
+    def _check_chunk(self, session: Session, content_range: str, body: bytes) -> bool:
+        """Refuse a chunk the protocol forbids, as a violation; say whether it is the last one."""
         match = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+|\*)", content_range)
         if not match:
             self._violation(f"bad Content-Range {content_range!r}")
@@ -613,14 +634,7 @@ class _Handler(BaseHTTPRequestHandler):
         is_last = total is not None and last + 1 == total
         if not is_last and len(body) % CHUNK_UNIT:
             self._violation(f"a non-final chunk of {len(body)} bytes is not a multiple of 256 KiB")
-        with fake.lock:
-            session.data.extend(body)
-            fake.chunks_stored += 1
-        if fake.chunk_delay:
-            time.sleep(fake.chunk_delay)
-        if is_last:
-            raise _Reply(200, self._finish(session))
-        self._incomplete(session)
+        return is_last
 
     def _incomplete(self, session: Session) -> None:
         headers = {"X-GUploader-UploadID": session.id}
