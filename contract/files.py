@@ -64,3 +64,15 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
 def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
     """:func:`atomic_write_bytes` for UTF-8 text."""
     atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def probe_writable(folder: Path) -> None:
+    """Create and remove an empty file in `folder`; raises the OSError that says why not."""
+    probe = folder / f".write-test-{os.getpid()}"
+    probe.write_bytes(b"")
+    probe.unlink()
+
+
+def os_reason(error: OSError) -> str:
+    """An OSError as a user reads it (a full disk named as such)."""
+    return "the disk is full" if error.errno == 28 else (error.strerror or str(error))

@@ -19,11 +19,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_cache_dir
 
 from contract.errors import EnvironmentProblem
+from contract.files import os_reason, probe_writable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ENV_VAR = "RENDER_CACHE_DIR"
 # temporary names carry the pid of the process that writes them: <kind>-<key>-<pid>-<ns><suffix>
@@ -140,18 +144,31 @@ class Cache:
         atomic_write_bytes(record, json.dumps(meta).encode())
         return data
 
+    def get_array(self, kind: str, key: str, suffix: str, dtype: str, channels: int) -> np.ndarray | None:
+        """A cached array of samples (`channels` columns), or None."""
+        import numpy as np
+
+        hit = self.get(kind, key, suffix)
+        return np.fromfile(hit, dtype=dtype).reshape(-1, channels) if hit is not None else None
+
+    def put_array(self, kind: str, key: str, suffix: str, samples: np.ndarray, dtype: str) -> None:
+        """Keep `samples` under `key`, written as `dtype` (raw, little-endian)."""
+        built = self.temp_path(kind, key, suffix)
+        try:
+            samples.astype(dtype).tofile(built)
+            self.put(kind, key, suffix, built)
+        finally:
+            built.unlink(missing_ok=True)
+
     def check_writable(self) -> None:
         """Raise a clear EnvironmentProblem naming the folder that cannot be written."""
         for folder in (self.root, self.root / "tmp", self.root / "locks"):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                probe = folder / f".write-test-{os.getpid()}"
-                probe.write_bytes(b"")
-                probe.unlink()
+                probe_writable(folder)
             except OSError as error:
-                reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
                 raise EnvironmentProblem(
-                    f"cannot write to the cache folder {folder}: {reason}",
+                    f"cannot write to the cache folder {folder}: {os_reason(error)}",
                     hint="choose a writable cache with --cache-dir DIR (or $RENDER_CACHE_DIR), or use --no-cache",
                 ) from None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract.errors import EnvironmentProblem
+from contract.files import os_reason, probe_writable
 from contract.manifest import (
     MANIFEST_NAME,
     CaptionFile,
@@ -207,13 +208,10 @@ def prepare_output_folder(out_root: Path) -> None:
     try:
         if not existing.is_dir():
             raise NotADirectoryError(20, "Not a directory")
-        probe = existing / f".write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
+        probe_writable(existing)
     except OSError as error:
-        reason = "the disk is full" if error.errno == 28 else (error.strerror or str(error))
         raise EnvironmentProblem(
-            f"cannot write to the output folder {out_root}: {reason}",
+            f"cannot write to the output folder {out_root}: {os_reason(error)}",
             hint="choose another folder with --out, or fix its permissions or free space",
         ) from None
 

@@ -156,17 +156,12 @@ def music_samples(music: Music, seconds: float, cache: Cache | None = None) -> n
     """
     limit = MUSIC_STEP * -(-seconds // MUSIC_STEP)
     key = digest("music", music.sha256, AUDIO_RATE, limit)
-    hit = cache.get("music", key, ".f32") if cache is not None else None
+    hit = cache.get_array("music", key, ".f32", "<f4", 2) if cache is not None else None
     if hit is not None:
-        return np.fromfile(hit, dtype="<f4").reshape(-1, 2)
+        return hit
     samples = decode_audio(music.file, seconds=limit)
     if cache is not None:
-        built = cache.temp_path("music", key, ".f32")
-        try:
-            samples.astype("<f4").tofile(built)
-            cache.put("music", key, ".f32", built)
-        finally:
-            built.unlink(missing_ok=True)
+        cache.put_array("music", key, ".f32", samples, "<f4")
     return samples
 
 
@@ -216,20 +211,15 @@ def _stretches(plan: SoundtrackPlan, cache: Cache | None, cancel: threading.Even
     clip: AudioClip | None = None
     for first, end in plan.stretches():
         key = plan.stretch_key(first, end)
-        hit = cache.get("mixpart", key, ".pcm") if cache is not None else None
+        hit = cache.get_array("mixpart", key, ".pcm", "<i2", 2) if cache is not None else None
         if hit is not None:
-            yield np.fromfile(hit, dtype="<i2").reshape(-1, 2)
+            yield hit
             continue
         if clip is None:  # built only when some stretch must be mixed
             clip = soundtrack_clip(plan, cache)
         samples = _evaluate(clip, first, end, cancel)
         if cache is not None:
-            built = cache.temp_path("mixpart", key, ".pcm")
-            try:
-                samples.astype("<i2").tofile(built)
-                cache.put("mixpart", key, ".pcm", built)
-            finally:
-                built.unlink(missing_ok=True)
+            cache.put_array("mixpart", key, ".pcm", samples, "<i2")
         yield samples
 
 
