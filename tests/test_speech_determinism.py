@@ -1,8 +1,7 @@
 """Speech is a function of text, voice, rate and engine version, not of how busy the machine is.
 
-pyttsx3 drives espeak-ng asynchronously; before the fix, a loaded machine made `runAndWait`
-return before the WAV was written and let voice changes race queued work, so the same phrase
-came out at other lengths. Each synthesis runs in a fresh process (the first phrase after the
+pyttsx3's `runAndWait` cancels espeak-ng's queue when espeak looks busy, which on a loaded
+machine dropped or re-rated phrases, so the same phrase came out at other lengths. Each synthesis runs in a fresh process (the first phrase after the
 engine starts was the most fragile), once on a quiet machine and then under load.
 """
 
@@ -87,11 +86,6 @@ def quiet_samples(tmp_path: Path) -> list[list[object]]:
     return _synthesise(tmp_path / "quiet")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known remaining race (issue 8, open): under 3 CPU burners plus an espeak-ng loop, about one "
-    "run in three still gets one phrase at pyttsx3's default rate; quiet and ordinary runs are identical",
-)
 def test_speech_is_the_same_on_a_loaded_machine(
     tmp_path: Path, quiet_samples: list[list[object]], busy_machine: None
 ) -> None:

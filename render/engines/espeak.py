@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
-import io
+import ctypes
+import os
 import re
 import shutil
 import subprocess
 import threading
-import time
 import wave
 from functools import cache
 from pathlib import Path
@@ -44,13 +43,12 @@ class Pyttsx3Engine:
         return VoiceChoice(self.name, chosen, language, rate, espeak_version())
 
     def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
-        engine = _pyttsx3_engine()
+        _pyttsx3_engine()  # loads libespeak-ng, or says what to install
         for text, path in items:
             _room_for_speech(path.parent)
-            # espeak-ng now and then closes an empty file for a phrase (about one run in a few
-            # hundred, seen under pytest); saying it again gives the phrase's usual samples
+            # a phrase without audio was the cancel race below; saying it again stays as a guard
             for attempt in range(SPEECH_ATTEMPTS):
-                if _speak_to_file(engine, voice, text, path):
+                if _speak_to_file(voice, text, path):
                     break
                 if attempt == SPEECH_ATTEMPTS - 1:
                     raise EnvironmentProblem(
@@ -59,8 +57,8 @@ class Pyttsx3Engine:
                     )
 
 
-# espeak-ng writes the WAV from its own thread: on a full disk that thread fails and the
-# phrase never finishes, so look before speaking (a phrase is a few hundred kB at most)
+# look before speaking, so that a full disk is reported as such rather than as a failed
+# phrase (a phrase is a few hundred kB at most)
 ROOM_FOR_A_PHRASE = 4 * 1024 * 1024
 
 
@@ -73,64 +71,66 @@ def _room_for_speech(folder: Path) -> None:
         )
 
 
-# pyttsx3 starts espeak-ng in its asynchronous mode: `Synth` and `SetParameter` (the rate) are
-# queued to espeak's own thread, while `SetVoiceByName` applies at once, and `runAndWait`
-# returns about 10 ms after queueing the text, whether or not the WAV has been written. On a
-# busy machine that thread lags, so (1) the file was read while missing or half-written, or a
-# retry's new driver collected the tail of the previous run, and (2) a voice change landed in
-# the middle of queued work, giving other samples. So: drain the queue before touching the
-# voice, and wait until espeak has finished and written the file before reading it.
+# Root cause of the speech that changed under load (issue 8): pyttsx3's `runAndWait` ends
+# its loop with `stop()`, which calls espeak's `Cancel()` whenever espeak's own thread looks
+# busy, and espeak looks busy for a moment after every command (its inactivity check). A
+# Cancel drops queued work and resets the rate to the one saved at the last Synth, so on a
+# busy machine a phrase now and then came out at another rate, or not at all. So we drive
+# espeak-ng through pyttsx3's own binding (`pyttsx3.drivers._espeak`) without that loop:
+# voice, rate and volume, then the text, queued in this order, nothing ever cancelled, and
+# the samples collected from espeak's callback until it says the phrase is finished.
 SPEECH_ATTEMPTS = 3
 SPEECH_TIMEOUT = 120.0  # seconds for one phrase; espeak-ng needs milliseconds
+ESPEAK_SAMPLE_RATE = 22050  # what espeak-ng's voices synthesise; pyttsx3 writes the same
 
 
-def _speak_to_file(engine: Any, voice: VoiceChoice, text: str, path: Path) -> bool:
-    """Say `text` into `path`; False when espeak finished without writing the phrase."""
+class _PhraseCollector:
+    """espeak's synth callback: gathers one phrase's samples, then signals the end."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.finished = threading.Event()
+
+    def __call__(self, wav: Any, sample_count: int, events: Any) -> int:
+        from pyttsx3.drivers import _espeak
+
+        if sample_count > 0:
+            self.chunks.append(ctypes.string_at(wav, sample_count * ctypes.sizeof(ctypes.c_short)))
+        index = 0
+        while events[index].type != _espeak.EVENT_LIST_TERMINATED:
+            if events[index].type == _espeak.EVENT_MSG_TERMINATED:
+                self.finished.set()
+            index += 1
+        return 0
+
+
+def _speak_to_file(voice: VoiceChoice, text: str, path: Path) -> bool:
+    """Say `text` into `path` (written whole or not at all); False when espeak gave no audio."""
     from pyttsx3.drivers import _espeak
 
-    finished = threading.Event()
-
-    def on_finished(name: str | None = None, completed: bool = True) -> None:
-        finished.set()
-
+    collector = _PhraseCollector()
     _espeak.Synchronize()  # nothing of an earlier phrase is still queued or running
-    engine.setProperty("voice", voice.voice_id)
-    engine.setProperty("rate", voice.rate)
-    _espeak.Synchronize()  # the (queued) rate is applied before the text is
-    token = engine.connect("finished-utterance", on_finished)
-    try:
-        # one run per file: queued save_to_file calls keep only the last file.
-        # espeak writes WAV data whatever the name: name files by what they hold.
-        path.unlink(missing_ok=True)
-        engine.save_to_file(text, str(path))
-        # pyttsx3 prints "Audio saved to ..." from espeak's thread, after runAndWait returns
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.runAndWait()
-            done = finished.wait(SPEECH_TIMEOUT)
-            _espeak.Synchronize()
-    finally:
-        engine.disconnect(token)
-    return done and _wait_for_complete_wav(path)
-
-
-def _wait_for_complete_wav(path: Path, seconds: float = 2.0) -> bool:
-    """espeak closes the file from its own thread, just after it says the phrase is finished."""
-    deadline = time.monotonic() + seconds
-    while not _complete_wav(path):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
-
-
-def _complete_wav(path: Path) -> bool:
-    """True when the file is a WAV holding every frame its header announces."""
-    try:
-        with wave.open(str(path), "rb") as wav:
-            expected = wav.getnframes() * wav.getnchannels() * wav.getsampwidth()
-            return expected > 0 and len(wav.readframes(wav.getnframes())) == expected
-    except (OSError, EOFError, wave.Error):
+    _espeak.SetSynthCallback(collector)
+    # the voice applies at once (hence the Synchronize above); rate and volume are queued
+    # ahead of the text, and espeak's queue keeps that order
+    if _espeak.SetVoiceByName(voice.voice_id.encode()) != _espeak.EE_OK:
+        raise EnvironmentProblem(f"espeak-ng cannot load the voice {voice.voice_id!r}", hint="run `render voices`")
+    _espeak.SetParameter(_espeak.RATE, voice.rate, 0)
+    _espeak.SetParameter(_espeak.VOLUME, 100, 0)
+    _espeak.Synth(text.encode(), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
+    done = collector.finished.wait(SPEECH_TIMEOUT)
+    _espeak.Synchronize()
+    samples = b"".join(collector.chunks)
+    if not done or not samples:
         return False
+    partial = path.with_name(path.name + ".partial")
+    with wave.open(str(partial), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(ESPEAK_SAMPLE_RATE)
+        wav.writeframes(samples)
+    os.replace(partial, path)
+    return True
 
 
 @cache
