@@ -112,6 +112,15 @@ class VoiceRecord(_Record):
     language: str | None = None
 
 
+class LoudnessRecord(_Record):
+    """The soundtrack's level as ffmpeg's `ebur128` measured it, and the script's target."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    target_lufs: float
+    target_true_peak_dbtp: float
+
+
 class PhraseRecord(_Record):
     text: str
     start: float = Field(description="seconds from the video's start")
@@ -159,6 +168,7 @@ class Manifest(_Record):
         description="the video's legal mentions, once each (they also end the YouTube description)",
     )
     outputs: Outputs
+    loudness: LoudnessRecord | None = Field(None, description="the mix's measured loudness (EBU R128)")
     scenes: list[SceneRecord] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="seconds per render stage")
     versions: dict[str, str] = Field(default_factory=dict)

@@ -266,6 +266,15 @@ class Music(Strict):
     volume: StrictFloat = Field(0.15, ge=0, le=1)
 
 
+class Audio(Strict):
+    """The final mix's level (EBU R128, as ffmpeg's `ebur128` measures it)."""
+
+    loudness: StrictFloat = Field(
+        -14.0, ge=-31, le=-5, description="integrated loudness in LUFS; YouTube plays at about -14"
+    )
+    true_peak: StrictFloat = Field(-1.0, ge=-9, le=0, description="the highest true peak allowed, in dBTP")
+
+
 Scene = SceneField
 """One scene of any registered type (see :mod:`contract.scene_types`)."""
 
@@ -390,6 +399,7 @@ class Script(Strict):
     brand: Brand | FileName | None = Field(None, description="a path to a brand YAML file, or the mapping inline")
     video: Video = Field(default_factory=Video)
     music: Music | None = None
+    audio: Audio = Field(default_factory=Audio, description="the mix's loudness target: {loudness, true_peak}")
     lexicon: dict[str, str] = Field(default_factory=dict, description="written form -> how the voice says it")
     cast: dict[str, CastMember] = Field(
         default_factory=dict, description="characters defined once: name -> {style, clothes, skin, hair, look, voice}"

@@ -144,6 +144,12 @@ class Cache:
         atomic_write_bytes(record, json.dumps(meta).encode())
         return data
 
+    def details(self, kind: str, key: str, suffix: str) -> dict[str, Any]:
+        """The `extra` fields an entry was put with (empty when it has none or is absent)."""
+        if self.get(kind, key, suffix) is None:
+            return {}
+        return dict(json.loads(self._paths(kind, key, suffix)[1].read_text()))
+
     def get_array(self, kind: str, key: str, suffix: str, dtype: str, channels: int) -> np.ndarray | None:
         """A cached array of samples (`channels` columns), or None."""
         import numpy as np

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ValidationError
+from pydantic.json_schema import SkipJsonSchema
 
 from contract.problems import Problem
 from contract.scene_types import SCENE_TYPES, SceneField, yaml_float_spelling
@@ -177,7 +178,14 @@ def _owner_model(path: Path_, data: Any, root: type[BaseModel] = Script) -> type
 def _owner_fields(path: Path_, data: Any, root: type[BaseModel] = Script) -> list[str]:
     """Field names allowed in the mapping that holds the last element of `path`."""
     owner = _owner_model(path, data, root)
-    return list(owner.model_fields) if owner is not None else []
+    if owner is None:
+        return []
+    # fields hidden from the schema are not for authors (set by the toolkit, or refused here)
+    return [
+        name
+        for name, info in owner.model_fields.items()
+        if not any(type(meta) is SkipJsonSchema for meta in info.metadata)
+    ]
 
 
 _UNITS = {"duration": " seconds", "rate": " words per minute", "fps": " frames per second"}

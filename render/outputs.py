@@ -19,6 +19,7 @@ from contract.files import os_reason, probe_writable
 from contract.manifest import (
     MANIFEST_NAME,
     CaptionFile,
+    LoudnessRecord,
     Manifest,
     OutputFile,
     Outputs,
@@ -56,6 +57,7 @@ class FinishedParts:
     placed: list[tuple[str, float, float]]  # (text, start in the video, seconds)
     clips: list[Path]
     soundtrack: Path
+    level: tuple[float, float] | None  # the soundtrack's (integrated LUFS, true peak dBTP)
     render_key: str
     duration: float
     scene_seconds: dict[int, float]
@@ -160,6 +162,14 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
         publish=publish,
         publish_in_script=script.publish is not None,
         legal=script.legal_texts(),
+        loudness=LoudnessRecord(
+            integrated_lufs=parts.level[0],
+            true_peak_dbtp=parts.level[1],
+            target_lufs=script.audio.loudness,
+            target_true_peak_dbtp=script.audio.true_peak,
+        )
+        if parts.level is not None
+        else None,
         outputs=Outputs(
             video=OutputFile.describe(outputs["video"]),
             thumbnail=OutputFile.describe(outputs["thumbnail"]),

@@ -10,6 +10,7 @@ jobs and the soundtrack's plan), `workers` (the scene worker pool), `soundtrack`
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import shutil
 import tempfile
@@ -23,6 +24,7 @@ from filelock import FileLock, Timeout
 
 from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
 from contract.manifest import build_folder_name
+from contract.script import Audio
 from render.cache import Cache, atomic_write_bytes, default_cache_dir, digest
 from render.loader import LoadedScript, load_script
 from render.narration import wav_seconds
@@ -186,6 +188,7 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
                 raise locate(error, loaded) from None
             clock["scenes"] = time.perf_counter() - tick
             soundtrack = jobs[0].result()
+            level = jobs[0].level
         except BaseException:
             for job in jobs:
                 job.cancel()
@@ -204,6 +207,7 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
                 placed=placed,
                 clips=clips,
                 soundtrack=soundtrack,
+                level=level,
                 render_key=render_key,
                 duration=duration,
                 scene_seconds=scene_seconds,
@@ -212,6 +216,7 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
             )
         )
         rendered = len(scene_seconds)
+        _warn_about_level(level, loaded.script.audio, log)
         log(
             f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
             f"{video.fps} fps; {rendered} scene(s) rendered, {len(planned) - rendered} cached) "
@@ -231,6 +236,23 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
     finally:
         with contextlib.suppress(RuntimeError):
             lock.release()
+
+
+LEVEL_TOLERANCE = 1.0  # LU around the loudness target (EBU R128's tolerance for live programmes)
+
+
+def _warn_about_level(level: tuple[float, float] | None, audio: Audio, log: Log) -> None:
+    """Say so when the mix missed its loudness target or its true-peak limit (it is still written)."""
+    if level is None or not math.isfinite(level[0]):
+        return
+    integrated, peak = level
+    if abs(integrated - audio.loudness) > LEVEL_TOLERANCE:
+        log(
+            f"  warning: the mix measures {integrated:.1f} LUFS, not {audio.loudness:g} ± {LEVEL_TOLERANCE:g} "
+            "(much silence or music-only stretches change it; check `audio.loudness` and the music's `volume`)"
+        )
+    if peak > audio.true_peak:
+        log(f"  warning: the mix peaks at {peak:.1f} dBTP, above `audio.true_peak` {audio.true_peak:g}")
 
 
 def locate(error: InputError, loaded: LoadedScript) -> InputError:

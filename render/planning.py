@@ -137,7 +137,8 @@ def plan_soundtrack(
         file = loaded.files["music.file"]
         music = Music(file, script.music.volume, file_sha256(file))
     cuts = tuple(p.start_frame / fps for p in planned)
-    return SoundtrackPlan(phrases, total, music, cuts, versions()["moviepy"])
+    level = script.audio
+    return SoundtrackPlan(phrases, total, music, cuts, versions()["moviepy"], level.loudness, level.true_peak)
 
 
 def thumbnail_time(planned: list[PlannedScene]) -> tuple[int, float]:

@@ -15,10 +15,12 @@ joined stretches are the same samples as a one-pass write of the composite.
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import subprocess
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +30,7 @@ import numpy as np
 from contract.errors import RenderFailure
 from render.aac import FRAME, StretchEncoder, encoding_key
 from render.cache import Cache, digest
+from render.loudness import ABSOLUTE_GATE, measure_file
 from scenes.encoding import ffmpeg_exe
 
 if TYPE_CHECKING:
@@ -37,7 +40,12 @@ AUDIO_RATE = 44100  # 2 × espeak-ng's 22050 Hz
 DUCK = 0.35  # music gain while the voice speaks
 DUCK_RAMP = 0.3  # seconds to fade the music down/up around speech
 FADE_OUT = 2.0  # seconds of music fade at the end (at most a quarter of the video)
-MIX_VERSION = "2"  # bump when the mix changes
+MIX_VERSION = "4"  # bump when the mix changes
+# each phrase is brought to the target plus this (the pauses and the blocks that straddle them
+# pull the gated loudness of the mix below its phrases'), and its peaks limited this far below
+# the true-peak limit (what lies between samples, and what AAC adds)
+SPEECH_OFFSET = 1.2
+PEAK_MARGIN = 1.0
 # how far a phrase reaches beyond its own sound: the ramp, the envelope's smoothing, interpolation
 REACH = 2 * DUCK_RAMP + 0.1
 # samples per MoviePy evaluation: 1 s mixes 55 s about 25 % faster than 4 s (the arrays stay in the
@@ -75,6 +83,8 @@ class SoundtrackPlan:
     music: Music | None
     cuts: tuple[float, ...] = ()  # stretch boundaries (scene starts), seconds
     moviepy: str = ""  # MoviePy's version: part of every key
+    loudness: float = -14.0  # LUFS the mix aims at (EBU R128 / YouTube)
+    true_peak: float = -1.0  # dBTP it must stay under
 
     def key(self) -> str:
         return digest(
@@ -85,6 +95,7 @@ class SoundtrackPlan:
             self._music_key(),
             self.moviepy,
             encoding_key(),
+            self._level_key(),
         )
 
     def samples(self) -> int:
@@ -104,7 +115,10 @@ class SoundtrackPlan:
         # the fade-out, the end of the ducking envelope and the last phrase's cut depend on the length
         near_end = t1 > self.total - FADE_OUT - REACH
         where = (AUDIO_RATE, first, end, near_end and self.total)
-        return digest("mixpart", MIX_VERSION, where, near, self._music_key(), self.moviepy)
+        return digest("mixpart", MIX_VERSION, where, near, self._music_key(), self.moviepy, self._level_key())
+
+    def _level_key(self) -> tuple[float, ...]:
+        return (self.loudness, self.true_peak, SPEECH_OFFSET, PEAK_MARGIN)
 
     def _music_key(self) -> tuple[str, float] | None:
         return (self.music.sha256, self.music.volume) if self.music else None
@@ -136,8 +150,10 @@ def decode_audio(path: Path, rate: int = AUDIO_RATE, seconds: float | None = Non
     return np.frombuffer(result.stdout, dtype="<f4").reshape(-1, 2)
 
 
-def _speech_samples(path: Path, rate: int) -> np.ndarray:
-    """Our phrase WAVs (mono int16) as float stereo at `rate`, resampled by interpolation."""
+def _speech_samples(path: Path, rate: int, plan: SoundtrackPlan) -> np.ndarray:
+    """A phrase WAV (mono int16) as float stereo at `rate` (resampled by interpolation), at the
+    speech level of `plan` with its peaks limited."""
+    from render.loudness import normalised
     from render.narration import read_wav
 
     mono, source_rate = read_wav(path)
@@ -145,7 +161,8 @@ def _speech_samples(path: Path, rate: int) -> np.ndarray:
     if source_rate != rate:
         n = round(mono.size * rate / source_rate)
         mono = np.interp(np.arange(n) * (source_rate / rate), np.arange(mono.size), mono).astype(np.float32)
-    return np.repeat(mono[:, None], 2, axis=1)
+    stereo = np.repeat(mono[:, None], 2, axis=1)
+    return normalised(stereo, rate, plan.loudness + SPEECH_OFFSET, plan.true_peak - PEAK_MARGIN)
 
 
 def music_samples(music: Music, seconds: float, cache: Cache | None = None) -> np.ndarray:
@@ -165,22 +182,43 @@ def music_samples(music: Music, seconds: float, cache: Cache | None = None) -> n
     return samples
 
 
+def _cached_samples(cache: Cache | None, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+    """Float stereo samples kept under `key` (levelling every phrase again would slow an edit's mix)."""
+    hit = cache.get_array("levelled", key, ".f32", "<f4", 2) if cache is not None else None
+    if hit is not None:
+        return hit
+    samples = make().astype("<f4")
+    if cache is not None:
+        cache.put_array("levelled", key, ".f32", samples, "<f4")
+    return samples
+
+
 def soundtrack_clip(plan: SoundtrackPlan, cache: Cache | None = None) -> AudioClip:
     """The whole mix as one MoviePy composite of exactly `plan.total` seconds."""
     from moviepy import AudioArrayClip, AudioClip, CompositeAudioClip, afx
+
+    from render.loudness import normalised
 
     total = plan.total
     layers: list[AudioClip] = []
     spans = []
     for phrase in plan.phrases:
-        clip = AudioArrayClip(_speech_samples(phrase.wav, AUDIO_RATE), fps=AUDIO_RATE)
+        key = digest("levelled", MIX_VERSION, phrase.key, AUDIO_RATE, plan._level_key())
+        voice = _cached_samples(cache, key, functools.partial(_speech_samples, phrase.wav, AUDIO_RATE, plan))
+        clip = AudioArrayClip(voice, fps=AUDIO_RATE)
         end = min(phrase.start + clip.duration, total)
         spans.append((phrase.start, end))
         layers.append(clip.with_start(phrase.start).with_end(end))
     if plan.music is not None:
         volume = plan.music.volume
         # a second beyond the video is all that can be heard (the loop never wraps before the end)
-        track = AudioArrayClip(music_samples(plan.music, total + 1.0, cache), fps=AUDIO_RATE)
+        # the music at the target loudness, then at its `volume` under (and between) the voice
+        tune = music_samples(plan.music, total + 1.0, cache)
+        key = digest("levelled", MIX_VERSION, plan._music_key(), tune.shape, AUDIO_RATE, plan._level_key())
+        level = _cached_samples(
+            cache, key, lambda: normalised(tune, AUDIO_RATE, plan.loudness, plan.true_peak - PEAK_MARGIN)
+        )
+        track = AudioArrayClip(level, fps=AUDIO_RATE)
         track = track.with_effects([afx.AudioLoop(duration=total), afx.AudioFadeOut(min(FADE_OUT, total / 4))])
         envelope = speech_envelope(spans, total)
 
@@ -269,6 +307,7 @@ class SoundtrackJob:
         self._cancel = threading.Event()
         self._built: Path | None = None
         self._result: Path | None = None
+        self.level: tuple[float, float] | None = None  # (integrated LUFS, true peak dBTP), measured
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="soundtrack", daemon=True)
         self._thread.start()
@@ -280,10 +319,17 @@ class SoundtrackJob:
         try:
             key = self._plan.key()
             found = self._cache.get("mix", key, ".m4a")
+            known = self._cache.details("mix", key, ".m4a").get("loudness") if found else None
             if found is None:
                 self._built = self._cache.temp_path("mix", key, ".m4a")
                 render_soundtrack(self._plan, self._built, self._cache, self._cancel)
-                found = self._cache.put("mix", key, ".m4a", self._built) if self._cache.enabled else self._built
+                known = measure_file(self._built)  # kept with the mix: measured once
+                extra = {"loudness": list(known)}
+                found = self._cache.put("mix", key, ".m4a", self._built, extra) if self._cache.enabled else self._built
+            level = (float(known[0]), float(known[1])) if known else measure_file(found)
+            # silence (a silent draft voice, no music) has no loudness to speak of
+            audible = level[0] > ABSOLUTE_GATE and math.isfinite(level[1])
+            self.level = level if audible else None
             self._result = found
         except BaseException as error:  # handed to the caller of result()
             self._error = error

@@ -1,17 +1,26 @@
-"""What a builder does to put its scene on a cartoon stage: build it, hand it to the camera, and
-get the content box (scene units) the panel lays itself out in."""
+"""A scene with characters on a cartoon stage: the stage (setting, characters acting to the
+voice) is the camera's background, and the scene's own content is laid out, as on any slide,
+in a card in the space the characters leave. Any scene type gets this from `character:`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
+
+from manim import RoundedRectangle
 
 from scenes.cartoon import Box as PixelBox
 from scenes.cartoon_camera import CartoonCamera
-from scenes.cartoon_stage import CartoonFrames, Stage, build_stage
+from scenes.cartoon_stage import CartoonFrames, Stage, build_stage, scene_names
 from scenes.layout import Box
 
 if TYPE_CHECKING:
+    from contract.job import SceneJob
+    from scenes.base import Beat
     from scenes.kit import Kit
+    from scenes.registry import Builder
+
+CARD_OPACITY = 1.0  # opaque: the setting's wall art must not ghost through the text
+CARD_PADDING_PX = 40
 
 
 def scene_box(kit: Kit, box: PixelBox) -> Box:
@@ -36,3 +45,33 @@ def put_on_stage(kit: Kit) -> tuple[Stage, Box | None]:
     camera.install(CartoonFrames(stage, kit.job.frame_count), lambda: kit.scene.frames_done)
     content = stage.layout.content
     return stage, intersect(scene_box(kit, content), kit.content) if content is not None else None
+
+
+def on_stage(job: SceneJob) -> bool:
+    """Whether the scene draws on a cartoon stage: it has characters, or a setting."""
+    return bool(scene_names(job)) or getattr(job.scene, "setting", None) is not None
+
+
+def _card(kit: Kit, area: Box) -> RoundedRectangle:
+    card = RoundedRectangle(
+        width=area.width,
+        height=area.height,
+        corner_radius=kit.px(28),
+        fill_color=kit.brand.background,
+        fill_opacity=CARD_OPACITY,
+        stroke_color=kit.brand.primary,
+        stroke_width=3,
+        stroke_opacity=0.25,
+    )
+    card.move_to(((area.left + area.right) / 2, (area.top + area.bottom) / 2, 0.0))
+    return card
+
+
+def build_on_stage(kit: Kit, build: Builder, scene: Any) -> list[Beat]:
+    """Put the stage under the scene, then let `build` lay the scene out in the card beside the characters."""
+    _, area = put_on_stage(kit)
+    if area is not None:
+        kit.open_with(_card(kit, area))
+        pad = kit.px(CARD_PADDING_PX)
+        kit.content = Box(left=area.left + pad, right=area.right - pad, top=area.top - pad, bottom=area.bottom + pad)
+    return build(kit, scene)

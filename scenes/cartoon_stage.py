@@ -20,6 +20,7 @@ from PIL import Image
 
 from contract.scene_types.cast import character_placement, prop_placement
 from contract.scene_types.dialogue import DialogueScene
+from contract.scene_types.presenter import PresenterScene
 from scenes.cartoon import (
     Acting,
     Box,
@@ -31,6 +32,7 @@ from scenes.cartoon import (
     Phrase,
     PropPlacement,
     RasterCache,
+    backdrop_layout,
     dialogue_layout,
     make_character,
     mouth_track,
@@ -79,9 +81,13 @@ def scene_names(job: SceneJob) -> list[str]:
 def _layout(job: SceneJob, count: int, stage: int) -> Layout:
     if isinstance(job.scene, DialogueScene):
         return dialogue_layout(job.width, job.height, count, stage=stage)
+    if count == 0:  # a setting behind a slide, nobody on it
+        return backdrop_layout(job.width, job.height, stage)
     ref = getattr(job.scene, "character", None)
     position = character_placement(ref).position if ref is not None else "left"
-    has_content = bool(getattr(job.scene, "title", None) or getattr(job.scene, "items", None))
+    scene = job.scene
+    # a presenter may have no panel; any other scene type always shows its own content
+    has_content = bool(scene.title or scene.items) if isinstance(scene, PresenterScene) else True
     return presenter_layout(job.width, job.height, position if has_content else "center", stage)
 
 

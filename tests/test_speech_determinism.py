@@ -1,8 +1,9 @@
 """Speech is a function of text, voice, rate and engine version, not of how busy the machine is.
 
 pyttsx3's `runAndWait` cancels espeak-ng's queue when espeak looks busy, which on a loaded
-machine dropped or re-rated phrases, so the same phrase came out at other lengths. Each synthesis runs in a fresh process (the first phrase after the
-engine starts was the most fragile), once on a quiet machine and then under load.
+machine dropped or re-rated phrases, so the same phrase came out at other lengths. Each
+synthesis runs in a fresh process (the first phrase after the engine starts was the most
+fragile), once on a quiet machine and then under load.
 """
 
 from __future__ import annotations

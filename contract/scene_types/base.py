@@ -80,6 +80,28 @@ def legal_list(value: LegalMention | list[LegalMention] | None) -> list[Legal]:
     return [Legal(text=item) if isinstance(item, str) else item for item in items]
 
 
+Position = Literal["left", "right", "center", "top", "bottom"]
+
+
+class CharacterPlacement(Strict):
+    """`character: {name, position, expression}`."""
+
+    name: Annotated[str, NOT_SHOWN]
+    position: Annotated[Position, NOT_SHOWN] = "left"
+    expression: Annotated[str, NOT_SHOWN] = "neutral"
+
+
+CharacterRef = str | CharacterPlacement
+
+
+def character_name(ref: CharacterRef | None) -> str | None:
+    return ref.name if isinstance(ref, CharacterPlacement) else ref
+
+
+def character_placement(ref: CharacterRef) -> CharacterPlacement:
+    return ref if isinstance(ref, CharacterPlacement) else CharacterPlacement(name=ref)
+
+
 class Entry(Protocol):
     """A list entry that appears on its own cue and may have its own narration."""
 
@@ -103,6 +125,15 @@ class SceneBase(Strict):
         None,
         description='a legal mention shown as a band in this scene: "text", or {text, spoken: true} '
         "to read it aloud too; a list for several",
+    )
+
+    character: Annotated[CharacterRef | None, NOT_SHOWN] = Field(
+        None,
+        description="a cast member who stands beside the content and speaks the narration: "
+        "a cast name, or {name, position, expression}",
+    )
+    setting: Annotated[str | None, NOT_SHOWN] = Field(
+        None, description="the backdrop behind a character: agency, home, office, workshop, street... (default plain)"
     )
 
     video_legal: Annotated[list[Legal], NOT_SHOWN, SkipJsonSchema()] = Field(
@@ -152,7 +183,7 @@ class SceneBase(Strict):
 
     def narrator(self) -> str | None:
         """The cast member who speaks the scene's own narration (None: the script's voice)."""
-        return None
+        return character_name(self.character)
 
     def entry_narrator(self, index: int) -> str | None:
         """The cast member who speaks entry `index`'s narration (default: the scene's narrator)."""

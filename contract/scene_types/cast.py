@@ -11,13 +11,36 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, field_validator
 
-from contract.scene_types.base import NOT_SHOWN, Strict, refuse
+from contract.scene_types.base import (
+    NOT_SHOWN,
+    CharacterPlacement,
+    CharacterRef,
+    Position,
+    Strict,
+    character_name,
+    character_placement,
+    refuse,
+)
+
+__all__ = [  # the character references live in base (every scene takes `character:`); named here too
+    "BRAND_COLOURS",
+    "CAST_NAME",
+    "CastLook",
+    "CharacterPlacement",
+    "CharacterRef",
+    "Position",
+    "PropPlacement",
+    "PropRef",
+    "character_name",
+    "character_placement",
+    "check_cast_names",
+    "prop_placement",
+]
 
 CAST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 BRAND_COLOURS = ("primary", "secondary", "text")
 T = TypeVar("T")
-Position = Literal["left", "right", "center", "top", "bottom"]
 
 
 def _brand_or_hex(value: str) -> str:
@@ -45,25 +68,6 @@ class CastLook(Strict):
 
     _clothes = field_validator("clothes")(lambda cls, v: _brand_or_hex(v))
     _colours = field_validator("skin", "hair")(lambda cls, v: _hex(v))
-
-
-class CharacterPlacement(Strict):
-    """`character: {name, position, expression}`."""
-
-    name: Annotated[str, NOT_SHOWN]
-    position: Annotated[Position, NOT_SHOWN] = "left"
-    expression: Annotated[str, NOT_SHOWN] = "neutral"
-
-
-CharacterRef = str | CharacterPlacement
-
-
-def character_name(ref: CharacterRef | None) -> str | None:
-    return ref.name if isinstance(ref, CharacterPlacement) else ref
-
-
-def character_placement(ref: CharacterRef) -> CharacterPlacement:
-    return ref if isinstance(ref, CharacterPlacement) else CharacterPlacement(name=ref)
 
 
 class PropPlacement(Strict):

@@ -6,9 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from contract.scene_types.base import NOT_SHOWN, Entry, NonEmptyText, SceneBase, Strict, scene_type
+from contract.scene_types.base import (
+    NOT_SHOWN,
+    CharacterRef,
+    Entry,
+    NonEmptyText,
+    SceneBase,
+    Strict,
+    refuse,
+    scene_type,
+)
 from contract.scene_types.cast import PropRef
 from contract.scene_types.presenter import Camera
 
@@ -37,6 +47,13 @@ class DialogueScene(SceneBase):
     lines: list[DialogueLine] = Field(min_length=1, max_length=40)
     props: Annotated[list[PropRef], NOT_SHOWN] = Field(default_factory=list, max_length=4)
     camera: Annotated[Camera, NOT_SHOWN] = "still"
+    character: Annotated[SkipJsonSchema[CharacterRef | None], NOT_SHOWN] = None  # speakers are `characters`
+
+    @model_validator(mode="after")
+    def _speakers_are_characters(self) -> DialogueScene:
+        if self.character is not None:
+            raise refuse("a dialogue names its speakers in `characters:` (a list); remove `character:`")
+        return self
 
     def entries(self) -> Sequence[Entry]:
         return [SpokenLine(line.say) for line in self.lines]

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from contract.scene_types.base import NOT_SHOWN, NonEmptyText, SceneBase, scene_type
 from contract.scene_types.bullets import BulletItem
-from contract.scene_types.cast import CharacterRef, PropRef, character_name
+from contract.scene_types.cast import CharacterRef, PropRef
 
 Camera = Literal["still", "push-in", "pan"]
 
@@ -32,6 +32,3 @@ class PresenterScene(SceneBase):
 
     def entries(self) -> Sequence[BulletItem]:
         return self.bullet_items()
-
-    def narrator(self) -> str | None:
-        return character_name(self.character)

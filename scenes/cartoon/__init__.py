@@ -22,7 +22,7 @@ from .credits import Credits, credits_for
 from .lipsync import MouthSettings, Phrase, mouth_states, mouth_track
 from .motion import Acting, CharacterFrame, Cue, blink_frames, plan_acting
 from .names import CUES, EXPRESSIONS, GESTURES, SETTINGS, UnknownName
-from .placement import Layout, dialogue_layout, presenter_layout
+from .placement import Layout, backdrop_layout, dialogue_layout, presenter_layout
 from .props import find_prop, prop_names
 from .raster import RasterCache
 from .settings import SettingLayers, setting_layers
@@ -51,6 +51,7 @@ __all__ = [
     "SettingLayers",
     "StyleInfo",
     "UnknownName",
+    "backdrop_layout",
     "blink_frames",
     "character_svg",
     "composite_frames",

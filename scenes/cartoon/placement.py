@@ -31,6 +31,13 @@ def _margin(width: int, height: int) -> int:
     return round(0.06 * min(width, height))  # the scenes' 6 % margin
 
 
+def backdrop_layout(width: int, height: int, stage: int | None = None) -> Layout:
+    """No character: the content takes the frame inside the margins (above the counter, if any)."""
+    m = _margin(width, height)
+    floor = height if stage is None else stage
+    return Layout((), Box(m, m, width - 2 * m, floor - 2 * m), ())
+
+
 def presenter_layout(width: int, height: int, position: str = "left", stage: int | None = None) -> Layout:
     """One character and the content beside (16:9, 1:1) or above/below it (9:16).
 

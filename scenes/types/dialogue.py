@@ -2,7 +2,7 @@
 
 cues: [setting, line_0, ..., line_{n-1}]
 
-Everything is the cartoon stage (:mod:`scenes.cartoon_stage`): the speaker's mouth follows
+Everything is the cartoon stage (:mod:`scenes.cartoon_scene`): the speaker's mouth follows
 their own lines' audio, listeners face the speakers and nod. Manim adds only the brand's marks.
 """
 
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from contract.scene_types.dialogue import DialogueScene
 from scenes.base import Beat, Kit
-from scenes.cartoon_scene import put_on_stage
 from scenes.registry import register
 
 
 @register(DialogueScene)
 def build(kit: Kit, scene: DialogueScene) -> list[Beat]:
-    put_on_stage(kit)
-    return []
+    return []  # the stage is the whole picture
