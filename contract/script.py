@@ -319,6 +319,11 @@ class Publish(Strict):
     publish_at: datetime | None = None
     playlist: str | None = None
     made_for_kids: bool = False
+    synthetic_media: bool = Field(
+        False,
+        description="sent as status.containsSyntheticMedia: YouTube's disclosure of realistic altered or "
+        "synthetic content (a synthetic voice may call for it); always sent",
+    )
     thumbnail: FileName | None = None
     captions: bool = True
 

@@ -552,8 +552,9 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _Reply(400, _error(400, "invalidPrivacyStatus", "Invalid privacy status."))
             if status.get("publishAt") and status.get("privacyStatus") != "private":
                 raise _Reply(400, _error(400, "invalidPublishAt", "publishAt needs privacyStatus private."))
-            if "selfDeclaredMadeForKids" in status and not isinstance(status["selfDeclaredMadeForKids"], bool):
-                self._violation("selfDeclaredMadeForKids is not a boolean")
+            for flag in ("selfDeclaredMadeForKids", "containsSyntheticMedia"):
+                if flag in status and not isinstance(status[flag], bool):
+                    self._violation(f"{flag} is not a boolean")
 
     def _video_upload(self, channel: str, query: dict[str, str], headers: dict[str, str], body: bytes) -> None:
         fake = self.server_state

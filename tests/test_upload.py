@@ -144,6 +144,7 @@ def test_publish_sends_video_metadata_thumbnail_captions_and_playlist(youtube, t
     assert video["snippet"]["defaultAudioLanguage"] == "fr"
     assert video["status"]["privacyStatus"] == "private"
     assert video["status"]["selfDeclaredMadeForKids"] is False
+    assert video["status"]["containsSyntheticMedia"] is False  # always sent, false by default
     assert video["status"]["publishAt"] == "2099-12-01T08:00:00Z"
 
     assert youtube.thumbnails[video_id] == (build / "mission.thumbnail.png").read_bytes()
@@ -169,12 +170,13 @@ def test_publish_sends_video_metadata_thumbnail_captions_and_playlist(youtube, t
 
 
 def test_made_for_kids_unlisted_and_no_captions(youtube, token, tmp_path):
-    build = make_build(tmp_path, privacy="unlisted", made_for_kids=True, tags=[], captions=False)
+    build = make_build(tmp_path, privacy="unlisted", made_for_kids=True, synthetic_media=True, tags=[], captions=False)
     publish(youtube, token, build)
     video_id = assert_one_intact_video(youtube, build)
     status = youtube.videos[video_id]["status"]
     assert status["privacyStatus"] == "unlisted"
     assert status["selfDeclaredMadeForKids"] is True
+    assert status["containsSyntheticMedia"] is True
     assert "publishAt" not in status
     assert youtube.videos[video_id]["snippet"]["tags"] == []
     assert youtube.captions == {}

@@ -57,6 +57,8 @@ def test_the_summary_comes_first_and_the_requests_only_with_verbose(youtube, tmp
     assert field(out, "privacy") == "private"
     assert field(out, "schedule") == "goes public on 2099-12-01 09:00:00+01:00 (private until then)"
     assert field(out, "playlist") == "Nos vidéos"
+    assert field(out, "audience") == "not made for kids"
+    assert field(out, "synthetic") == "not declared synthetic"
     assert field(out, "captions") == "fr (mission.fr.srt)"
     assert field(out, "thumbnail") == "mission.thumbnail.png (generated from a frame of the video)"
     assert field(out, "legal text") == "none"

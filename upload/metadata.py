@@ -16,7 +16,7 @@ VIDEO_PARTS = "snippet,status"
 
 # Status fields a user may have set in YouTube Studio that we do not manage; videos.update
 # resets omitted fields, so they are copied from the current resource.
-_KEPT_STATUS_FIELDS = ("embeddable", "license", "publicStatsViewable", "containsSyntheticMedia")
+_KEPT_STATUS_FIELDS = ("embeddable", "license", "publicStatsViewable")
 
 
 def rfc3339(value: datetime) -> str:
@@ -36,6 +36,7 @@ def video_body(publish: Publish, language: str) -> dict[str, Any]:
     status: dict[str, Any] = {
         "privacyStatus": publish.privacy,
         "selfDeclaredMadeForKids": bool(publish.made_for_kids),
+        "containsSyntheticMedia": bool(publish.synthetic_media),  # always sent, as the audience is
     }
     if publish.publish_at is not None:
         status["publishAt"] = rfc3339(publish.publish_at)

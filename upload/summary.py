@@ -116,6 +116,8 @@ def summary_lines(build: Build, channel: Channel, action: str) -> list[str]:
         ("privacy", publish.privacy),
         ("schedule", _schedule(publish)),
         ("playlist", publish.playlist or "none"),
+        ("audience", "made for kids" if publish.made_for_kids else "not made for kids"),
+        ("synthetic", "declared altered or synthetic" if publish.synthetic_media else "not declared synthetic"),
         ("captions", _captions(build)),
         ("thumbnail", _thumbnail(build)),
         ("legal text", build.manifest.legal[0] if build.manifest.legal else "none"),
