@@ -326,6 +326,7 @@ class Publish(Strict):
     )
     thumbnail: FileName | None = None
     captions: bool = True
+    chapters: bool = Field(False, description="chapter lines (0:00 Title) from the scenes' titles in the description")
 
     @field_validator("title")
     @classmethod

@@ -34,6 +34,7 @@ from contract.script import Video
 from render import assemble
 from render.cache import atomic_move, file_sha256
 from render.captions import Cue, to_srt, to_vtt
+from render.chapters import Chapter, plan_chapters, publish_with_chapters
 from render.credits import CREDITS_NAME, credits_text, publish_with_credits
 from render.engines import VoiceChoice
 from render.loader import LoadedScript
@@ -138,10 +139,21 @@ def write_outputs(parts: FinishedParts) -> None:
                 out_root.rmdir()
 
 
+def video_chapters(parts: FinishedParts) -> tuple[list[Chapter], str | None]:
+    """The video's chapters when `publish.chapters` asks for them, or none and why (None: not asked)."""
+    script = parts.loaded.script
+    if not script.publish_settings.chapters:
+        return [], None
+    fps = parts.video.fps
+    scenes = [(p.job.scene, p.start_frame / fps) for p in parts.planned]
+    return plan_chapters(scenes, parts.duration, script.title)
+
+
 def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
     loaded, video = parts.loaded, parts.video
     script = loaded.script
     publish = script.publish_settings.model_copy(update={"title": script.publish_settings.title or script.title[:100]})
+    publish, _ = publish_with_chapters(publish, video_chapters(parts)[0])
     publish = publish_with_credits(publish, script)  # attribution, when a licence asks for it
     width, height = video.size
     lang = script.language

@@ -28,7 +28,14 @@ from contract.script import Audio
 from render.cache import Cache, atomic_write_bytes, default_cache_dir, digest
 from render.loader import LoadedScript, load_script
 from render.narration import wav_seconds
-from render.outputs import FinishedParts, prepare_output_folder, remove_stale_staging, up_to_date, write_outputs
+from render.outputs import (
+    FinishedParts,
+    prepare_output_folder,
+    remove_stale_staging,
+    up_to_date,
+    video_chapters,
+    write_outputs,
+)
 from render.planning import ASSEMBLERS, effective_video, placed_phrases, plan_scenes, plan_soundtrack
 from render.soundtrack import SoundtrackJob
 from render.speech import prepare_speech
@@ -194,29 +201,31 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
                 job.cancel()
             raise
 
-        write_outputs(
-            FinishedParts(
-                loaded=loaded,
-                out_root=out_root,
-                preview=options.preview,
-                jobs=options.jobs,
-                video=video,
-                voice=voice,
-                assembler=assembler,
-                planned=planned,
-                placed=placed,
-                clips=clips,
-                soundtrack=soundtrack,
-                level=level,
-                render_key=render_key,
-                duration=duration,
-                scene_seconds=scene_seconds,
-                clock=clock,
-                started=started,
-            )
+        finished = FinishedParts(
+            loaded=loaded,
+            out_root=out_root,
+            preview=options.preview,
+            jobs=options.jobs,
+            video=video,
+            voice=voice,
+            assembler=assembler,
+            planned=planned,
+            placed=placed,
+            clips=clips,
+            soundtrack=soundtrack,
+            level=level,
+            render_key=render_key,
+            duration=duration,
+            scene_seconds=scene_seconds,
+            clock=clock,
+            started=started,
         )
+        write_outputs(finished)
         rendered = len(scene_seconds)
         _warn_about_level(level, loaded.script.audio, log)
+        _, no_chapters = video_chapters(finished)
+        if no_chapters:
+            log(f"  warning: no chapters in the description: {no_chapters}")
         log(
             f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
             f"{video.fps} fps; {rendered} scene(s) rendered, {len(planned) - rendered} cached) "

@@ -132,6 +132,9 @@ class SceneBase(Strict):
         description="a cast member who stands beside the content and speaks the narration: "
         "a cast name, or {name, position, expression}",
     )
+    chapter: Annotated[str | None, NOT_SHOWN] = Field(
+        None, description="this scene's YouTube chapter title (default: its `title`); see publish.chapters"
+    )
     setting: Annotated[str | None, NOT_SHOWN] = Field(
         None, description="the backdrop behind a character: agency, home, office, workshop, street... (default plain)"
     )
