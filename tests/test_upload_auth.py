@@ -246,6 +246,7 @@ def test_video_body_and_update_body():
     assert body["status"] == {
         "privacyStatus": "private",
         "selfDeclaredMadeForKids": False,
+        "containsSyntheticMedia": False,
         "publishAt": "2099-01-01T10:00:00Z",
     }
     update = update_body("vid", body, {"status": {"license": "creativeCommon", "uploadStatus": "processed"}})
