@@ -92,7 +92,7 @@ def _characters(script: Script, i: int, scene: SceneBase, doc: Document) -> Iter
     from scenes.cartoon.names import check_name
 
     where: Path_ = ("scenes", i)
-    ref = getattr(scene, "character", None)
+    ref = scene.character
     name = character_name(ref)
     if name is not None:
         path: Path_ = (*where, "character", "name") if isinstance(ref, CharacterPlacement) else (*where, "character")
@@ -123,8 +123,8 @@ def _things(i: int, scene: SceneBase, doc: Document) -> Iterator[Problem]:
     from scenes.cartoon.names import check_name
 
     where: Path_ = ("scenes", i)
-    setting = getattr(scene, "setting", None)
-    if isinstance(setting, str):
+    setting = scene.setting
+    if setting is not None:
         try:
             check_name("setting", setting, SETTINGS)
         except UnknownName as error:

@@ -6,25 +6,16 @@ from pathlib import Path
 from typing import Any
 
 from contract.job import JobCue, JobPhrase
-from contract.scene_types.cast import CastLook, character_name
+from contract.scene_types.cast import CastLook
 from contract.script import SceneBase, Script
 from render.timing import SceneTiming
-
-
-def scene_cast(scene: SceneBase) -> list[str]:
-    """The cast names a scene shows, left to right."""
-    names = getattr(scene, "characters", None)
-    if isinstance(names, list):
-        return [str(n) for n in names]
-    name = character_name(getattr(scene, "character", None))
-    return [name] if name else []
 
 
 def cartoon_fields(
     script: Script, scene: SceneBase, timing: SceneTiming, wavs: dict[str, Path] | None
 ) -> dict[str, Any]:
     """The SceneJob fields for a scene with characters (none for a plain slide)."""
-    names = scene_cast(scene)
+    names = scene.cast_names()
     if not names:
         return {}
     cast = {n: CastLook.model_validate(script.cast[n].model_dump(exclude={"voice"})) for n in names if n in script.cast}

@@ -34,9 +34,7 @@ def timestamp(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def plan_chapters(
-    scenes: Sequence[tuple[SceneBase, float]], duration: float, video_title: str
-) -> tuple[list[Chapter], str | None]:
+def plan_chapters(scenes: Sequence[tuple[SceneBase, float]], duration: float) -> tuple[list[Chapter], str | None]:
     """The chapters of scenes given with their start times, or none and why."""
     chapters: list[Chapter] = []
     for scene, start in scenes:
@@ -46,8 +44,6 @@ def plan_chapters(
         chapters.append(Chapter(0.0 if not chapters else start, title))
     if not chapters:
         return [], "no scene has a `title` or `chapter`"
-    if chapters[0].start > 0:  # pragma: no cover - the first chapter is put at 0:00 above
-        chapters.insert(0, Chapter(0.0, video_title))
     if len(chapters) < MIN_CHAPTERS:
         return [], f"YouTube needs at least {MIN_CHAPTERS} chapters, and this video has {len(chapters)} titled part(s)"
     ends = [c.start for c in chapters[1:]] + [duration]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contract.scene_types.cast import prop_placement
 from contract.script import DESCRIPTION_MAX_BYTES, Publish, Script
-from render.cartoon_plan import scene_cast
 
 CREDITS_NAME = "credits.txt"
 
@@ -15,13 +14,11 @@ def used_assets(script: Script) -> tuple[list[str], list[str], list[str]]:
     settings: dict[str, None] = {}
     props: dict[str, None] = {}
     for scene in script.scenes:
-        names = scene_cast(scene)
-        for name in names:
+        for name in scene.cast_names():
             member = script.cast.get(name)
             styles[member.style if member else "toon-head"] = None
-        setting = getattr(scene, "setting", None)
-        if isinstance(setting, str) and (names or getattr(scene, "type", "") in ("presenter", "dialogue")):
-            settings[setting] = None
+        if scene.setting is not None:  # drawn behind the scene, with or without a character
+            settings[scene.setting] = None
         for ref in getattr(scene, "props", None) or []:
             props[prop_placement(ref).name] = None
     return list(styles), list(settings), list(props)

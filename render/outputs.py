@@ -146,7 +146,7 @@ def video_chapters(parts: FinishedParts) -> tuple[list[Chapter], str | None]:
         return [], None
     fps = parts.video.fps
     scenes = [(p.job.scene, p.start_frame / fps) for p in parts.planned]
-    return plan_chapters(scenes, parts.duration, script.title)
+    return plan_chapters(scenes, parts.duration)
 
 
 def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:

@@ -10,7 +10,6 @@ jobs and the soundtrack's plan), `workers` (the scene worker pool), `soundtrack`
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import shutil
 import tempfile
@@ -252,7 +251,7 @@ LEVEL_TOLERANCE = 1.0  # LU around the loudness target (EBU R128's tolerance for
 
 def _warn_about_level(level: tuple[float, float] | None, audio: Audio, log: Log) -> None:
     """Say so when the mix missed its loudness target or its true-peak limit (it is still written)."""
-    if level is None or not math.isfinite(level[0]):
+    if level is None:  # silence: nothing to level
         return
     integrated, peak = level
     if abs(integrated - audio.loudness) > LEVEL_TOLERANCE:

@@ -95,7 +95,7 @@ class SoundtrackPlan:
             self._music_key(),
             self.moviepy,
             encoding_key(),
-            self._level_key(),
+            self.level_key(),
         )
 
     def samples(self) -> int:
@@ -115,9 +115,9 @@ class SoundtrackPlan:
         # the fade-out, the end of the ducking envelope and the last phrase's cut depend on the length
         near_end = t1 > self.total - FADE_OUT - REACH
         where = (AUDIO_RATE, first, end, near_end and self.total)
-        return digest("mixpart", MIX_VERSION, where, near, self._music_key(), self.moviepy, self._level_key())
+        return digest("mixpart", MIX_VERSION, where, near, self._music_key(), self.moviepy, self.level_key())
 
-    def _level_key(self) -> tuple[float, ...]:
+    def level_key(self) -> tuple[float, ...]:
         return (self.loudness, self.true_peak, SPEECH_OFFSET, PEAK_MARGIN)
 
     def _music_key(self) -> tuple[str, float] | None:
@@ -173,23 +173,17 @@ def music_samples(music: Music, seconds: float, cache: Cache | None = None) -> n
     """
     limit = MUSIC_STEP * -(-seconds // MUSIC_STEP)
     key = digest("music", music.sha256, AUDIO_RATE, limit)
-    hit = cache.get_array("music", key, ".f32", "<f4", 2) if cache is not None else None
-    if hit is not None:
-        return hit
-    samples = decode_audio(music.file, seconds=limit)
-    if cache is not None:
-        cache.put_array("music", key, ".f32", samples, "<f4")
-    return samples
+    return _cached_samples(cache, "music", key, lambda: decode_audio(music.file, seconds=limit))
 
 
-def _cached_samples(cache: Cache | None, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
-    """Float stereo samples kept under `key` (levelling every phrase again would slow an edit's mix)."""
-    hit = cache.get_array("levelled", key, ".f32", "<f4", 2) if cache is not None else None
+def _cached_samples(cache: Cache | None, kind: str, key: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+    """Float stereo samples kept in the cache under `key`, made by `make` when absent."""
+    hit = cache.get_array(kind, key, ".f32", "<f4", 2) if cache is not None else None
     if hit is not None:
         return hit
     samples = make().astype("<f4")
     if cache is not None:
-        cache.put_array("levelled", key, ".f32", samples, "<f4")
+        cache.put_array(kind, key, ".f32", samples, "<f4")
     return samples
 
 
@@ -203,8 +197,11 @@ def soundtrack_clip(plan: SoundtrackPlan, cache: Cache | None = None) -> AudioCl
     layers: list[AudioClip] = []
     spans = []
     for phrase in plan.phrases:
-        key = digest("levelled", MIX_VERSION, phrase.key, AUDIO_RATE, plan._level_key())
-        voice = _cached_samples(cache, key, functools.partial(_speech_samples, phrase.wav, AUDIO_RATE, plan))
+        # levelled once per phrase: levelling every phrase again would slow an edit's mix
+        key = digest("levelled", MIX_VERSION, phrase.key, AUDIO_RATE, plan.level_key())
+        voice = _cached_samples(
+            cache, "levelled", key, functools.partial(_speech_samples, phrase.wav, AUDIO_RATE, plan)
+        )
         clip = AudioArrayClip(voice, fps=AUDIO_RATE)
         end = min(phrase.start + clip.duration, total)
         spans.append((phrase.start, end))
@@ -214,9 +211,9 @@ def soundtrack_clip(plan: SoundtrackPlan, cache: Cache | None = None) -> AudioCl
         # a second beyond the video is all that can be heard (the loop never wraps before the end)
         # the music at the target loudness, then at its `volume` under (and between) the voice
         tune = music_samples(plan.music, total + 1.0, cache)
-        key = digest("levelled", MIX_VERSION, plan._music_key(), tune.shape, AUDIO_RATE, plan._level_key())
+        key = digest("levelled", MIX_VERSION, plan._music_key(), tune.shape, AUDIO_RATE, plan.level_key())
         level = _cached_samples(
-            cache, key, lambda: normalised(tune, AUDIO_RATE, plan.loudness, plan.true_peak - PEAK_MARGIN)
+            cache, "levelled", key, lambda: normalised(tune, AUDIO_RATE, plan.loudness, plan.true_peak - PEAK_MARGIN)
         )
         track = AudioArrayClip(level, fps=AUDIO_RATE)
         track = track.with_effects([afx.AudioLoop(duration=total), afx.AudioFadeOut(min(FADE_OUT, total / 4))])

@@ -24,7 +24,7 @@ from contract.errors import ToolkitError
 from contract.scene_errors import SceneRenderFailure
 from scenes.base import BrandScene
 from scenes.cartoon_camera import CartoonCamera, CartoonRenderer
-from scenes.cartoon_scene import build_on_stage, on_stage
+from scenes.cartoon_scene import build_on_stage
 from scenes.cues import check_cues
 from scenes.encoding import FramePipe
 from scenes.registry import builder_for
@@ -143,7 +143,7 @@ def render_scene(job: Any, out_path: Path) -> None:
     try:
         # the cartoon classes behave as Manim's own until a scene installs a stage (scenes.cartoon_camera)
         renderer = CartoonRenderer(file_writer_class=writer, camera_class=CartoonCamera)
-        if on_stage(job):  # characters: the cartoon stage under the scene's content
+        if job.scene.on_stage():  # characters or a setting: the cartoon stage under the scene's content
             scene = BrandScene(job, lambda kit: build_on_stage(kit, build, job.scene), renderer=renderer)
         else:
             scene = BrandScene(job, lambda kit: build(kit, job.scene), renderer=renderer)

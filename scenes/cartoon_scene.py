@@ -10,11 +10,10 @@ from manim import RoundedRectangle
 
 from scenes.cartoon import Box as PixelBox
 from scenes.cartoon_camera import CartoonCamera
-from scenes.cartoon_stage import CartoonFrames, Stage, build_stage, scene_names
+from scenes.cartoon_stage import CartoonFrames, Stage, build_stage
 from scenes.layout import Box
 
 if TYPE_CHECKING:
-    from contract.job import SceneJob
     from scenes.base import Beat
     from scenes.kit import Kit
     from scenes.registry import Builder
@@ -45,11 +44,6 @@ def put_on_stage(kit: Kit) -> tuple[Stage, Box | None]:
     camera.install(CartoonFrames(stage, kit.job.frame_count), lambda: kit.scene.frames_done)
     content = stage.layout.content
     return stage, intersect(scene_box(kit, content), kit.content) if content is not None else None
-
-
-def on_stage(job: SceneJob) -> bool:
-    """Whether the scene draws on a cartoon stage: it has characters, or a setting."""
-    return bool(scene_names(job)) or getattr(job.scene, "setting", None) is not None
 
 
 def _card(kit: Kit, area: Box) -> RoundedRectangle:

@@ -69,21 +69,12 @@ def _cache() -> RasterCache:
     return RasterCache(Path(folder) / "cartoon" if folder else None)
 
 
-def scene_names(job: SceneJob) -> list[str]:
-    scene = job.scene
-    names = getattr(scene, "characters", None)
-    if isinstance(names, list):
-        return list(names)
-    ref = getattr(scene, "character", None)
-    return [character_placement(ref).name] if ref is not None else []
-
-
 def _layout(job: SceneJob, count: int, stage: int) -> Layout:
     if isinstance(job.scene, DialogueScene):
         return dialogue_layout(job.width, job.height, count, stage=stage)
     if count == 0:  # a setting behind a slide, nobody on it
         return backdrop_layout(job.width, job.height, stage)
-    ref = getattr(job.scene, "character", None)
+    ref = job.scene.character
     position = character_placement(ref).position if ref is not None else "left"
     scene = job.scene
     # a presenter may have no panel; any other scene type always shows its own content
@@ -138,14 +129,14 @@ def build_stage(job: SceneJob) -> Stage:
     """The stage of a presenter or dialogue scene (or any scene with a character)."""
     palette = Palette.from_brand(job.brand)
     cache = _cache()
-    setting = str(getattr(job.scene, "setting", None) or "plain")
+    setting = job.scene.setting or "plain"
     layers = setting_layers(setting, palette, job.width, job.height, cache)
-    names = scene_names(job)
+    names = job.scene.cast_names()
     layout = _layout(job, len(names), layers.stage)
     first = names[0] if not isinstance(job.scene, DialogueScene) and names else None
     tracks: list[CharacterTrack] = []
     expression = "neutral"
-    ref = getattr(job.scene, "character", None)
+    ref = job.scene.character
     if ref is not None:
         expression = character_placement(ref).expression
     for k, name in enumerate(names):

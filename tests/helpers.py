@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -103,3 +104,24 @@ def make_project(root: Path) -> Path:
     shutil.copytree(REPO / "assets", root / "assets")
     (root / "scripts").mkdir()
     return root
+
+
+def scene_job(scene: Any, size: tuple[int, int], fps: int, frame_count: int, cues: list[float], **fields: Any) -> Any:
+    """The job of one scene rendered on its own (first in its script, no transitions, default brand)."""
+    from contract.job import SceneJob
+    from contract.script import Brand
+
+    width, height = size
+    return SceneJob(
+        index=0,
+        field_path="scenes[0]",
+        scene=scene,
+        brand=Brand(),
+        width=width,
+        height=height,
+        fps=fps,
+        frame_count=frame_count,
+        cues=cues,
+        transition_seconds=0.0,
+        **fields,
+    )

@@ -11,9 +11,9 @@ import pytest
 
 from contract.job import SceneJob
 from contract.scene_types import PresenterScene
-from contract.script import Brand
 from scenes.cartoon.overlay import Overlay
 from scenes.cartoon_stage import PUSH_IN, CartoonFrames, Stage, apply_view, build_stage, camera_view
+from tests.helpers import scene_job
 
 WIDTH, HEIGHT, FPS, COUNT = 426, 240, 10, 24
 
@@ -28,18 +28,7 @@ def _push_in_job(camera: str = "push-in") -> SceneJob:
         narration="Bonjour ! [wave] Voici notre banque.",
         duration=COUNT / FPS,
     )
-    return SceneJob(
-        index=0,
-        field_path="scenes[0]",
-        scene=scene,
-        brand=Brand(),
-        width=WIDTH,
-        height=HEIGHT,
-        fps=FPS,
-        frame_count=COUNT,
-        cues=[0.0],
-        transition_seconds=0.0,
-    )
+    return scene_job(scene, (WIDTH, HEIGHT), FPS, COUNT, cues=[0.0])
 
 
 def _setting_only(stage: Stage) -> np.ndarray:

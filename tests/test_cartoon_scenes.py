@@ -18,7 +18,6 @@ import pytest
 from contract.job import SceneJob
 from contract.scene_errors import TextDoesNotFit
 from contract.scene_types import PresenterScene
-from contract.script import Brand
 from render.cache import Cache
 from render.loader import load_script
 from render.narration import wav_seconds
@@ -26,6 +25,7 @@ from render.pipeline import RenderOptions, render_script
 from render.planning import PREVIEW, effective_video, plan_scenes
 from render.speech import prepare_speech
 from scenes.cartoon_stage import build_stage
+from tests.helpers import scene_job
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = """\
@@ -172,18 +172,7 @@ def _presenter_job(width: int, height: int, title: str = "Bonjour !") -> SceneJo
         items=[{"text": "Un conseiller", "icon": "user"}, {"text": "Un tchat", "icon": "comments"}],
         duration=1.0,
     )
-    return SceneJob(
-        index=0,
-        field_path="scenes[0]",
-        scene=scene,
-        brand=Brand(),
-        width=width,
-        height=height,
-        fps=5,
-        frame_count=5,
-        cues=[0.0, 0.2, 0.4],
-        transition_seconds=0.0,
-    )
+    return scene_job(scene, (width, height), fps=5, frame_count=5, cues=[0.0, 0.2, 0.4])
 
 
 @pytest.mark.parametrize("size", [(426, 240), (240, 426), (320, 320)], ids=["16:9", "9:16", "1:1"])

@@ -18,9 +18,10 @@ from tests.helpers import make_project
 from upload.cli import command as upload_command
 
 
-def _scene(title: str | None = None, chapter: str | None = None) -> SceneBase:
+def _scene(chapter: str | None = None) -> SceneBase:
+    """A scene without a title (a quote), with or without a `chapter:`."""
     fields = {"type": "quote", "text": "Une phrase.", "duration": 5.0, "chapter": chapter}
-    return SCENE_TYPES["quote"].model_validate(fields) if title is None else _titled(title, chapter)
+    return SCENE_TYPES["quote"].model_validate(fields)
 
 
 def _titled(title: str, chapter: str | None) -> SceneBase:
@@ -32,14 +33,14 @@ def _titled(title: str, chapter: str | None) -> SceneBase:
 def test_titled_scenes_make_chapters_and_untitled_ones_join_the_one_before() -> None:
     scenes = [(_titled("Bonjour", None), 0.0), (_scene(), 8.0), (_titled("Nos priorités", None), 15.0)]
     scenes += [(_scene(chapter="Le tchat"), 31.0), (_scene(), 40.0)]
-    chapters, why = plan_chapters(scenes, 52.0, "Notre mission")
+    chapters, why = plan_chapters(scenes, 52.0)
     assert why is None
     assert chapters == [Chapter(0.0, "Bonjour"), Chapter(15.0, "Nos priorités"), Chapter(31.0, "Le tchat")]
 
 
 def test_a_first_scene_without_title_still_starts_the_first_chapter_at_zero() -> None:
     scenes = [(_scene(chapter="Intro"), 1.5), (_titled("Deux", None), 12.0), (_titled("Trois", None), 30.0)]
-    chapters, _ = plan_chapters(scenes, 45.0, "Titre")
+    chapters, _ = plan_chapters(scenes, 45.0)
     assert chapters[0] == Chapter(0.0, "Intro")
 
 
@@ -52,7 +53,7 @@ def test_chapters_youtube_would_ignore_are_not_written_and_the_reason_is_given(
 ) -> None:
     names = ["Un", "Deux", "Trois"]
     scenes = [(_titled(names[k], None), start) for k, start in enumerate(starts)]
-    chapters, why = plan_chapters(scenes, duration, "Titre")
+    chapters, why = plan_chapters(scenes, duration)
     assert chapters == [] and why is not None and reason in why
 
 

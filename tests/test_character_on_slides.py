@@ -17,14 +17,13 @@ import pytest
 from contract.job import SceneJob
 from contract.scene_types import SCENE_TYPES
 from contract.scene_types.cast import CastLook
-from contract.script import Brand
 from render.cache import Cache
 from render.loader import load_script
 from render.narration import wav_seconds
 from render.planning import effective_video, plan_scenes
 from render.speech import prepare_speech
 from scenes.cartoon_stage import CartoonFrames, build_stage
-from tests.helpers import REPO, frame_at
+from tests.helpers import REPO, frame_at, scene_job
 
 SLIDES: dict[str, dict[str, Any]] = {
     "title": {"title": "Une banque utile", "subtitle": "Notre mission"},
@@ -52,20 +51,7 @@ def _job(kind: str, size: tuple[int, int], position: str = "right") -> SceneJob:
         {"type": kind, "character": {"name": "claire", "position": position}, "duration": 2.0, **SLIDES[kind]}
     )
     cues = [0.1 * k for k in range(len(scene.cues()))]
-    return SceneJob(
-        index=0,
-        field_path="scenes[0]",
-        scene=scene,
-        brand=Brand(),
-        width=size[0],
-        height=size[1],
-        fps=FPS,
-        frame_count=FRAMES,
-        cues=cues,
-        transition_seconds=0.0,
-        language="fr",
-        cast={"claire": CastLook(style="toon-head")},
-    )
+    return scene_job(scene, size, FPS, FRAMES, cues, language="fr", cast={"claire": CastLook(style="toon-head")})
 
 
 def _drawn_by_manim(job: SceneJob, out: Path) -> np.ndarray:

@@ -188,6 +188,15 @@ class SceneBase(Strict):
         """The cast member who speaks the scene's own narration (None: the script's voice)."""
         return character_name(self.character)
 
+    def cast_names(self) -> list[str]:
+        """The cast members this scene shows, left to right (none for a plain slide)."""
+        name = character_name(self.character)
+        return [name] if name else []
+
+    def on_stage(self) -> bool:
+        """Whether the scene is drawn on a cartoon stage: it shows characters, or a setting."""
+        return bool(self.cast_names()) or self.setting is not None
+
     def entry_narrator(self, index: int) -> str | None:
         """The cast member who speaks entry `index`'s narration (default: the scene's narrator)."""
         return self.narrator()

@@ -58,5 +58,8 @@ class DialogueScene(SceneBase):
     def entries(self) -> Sequence[Entry]:
         return [SpokenLine(line.say) for line in self.lines]
 
+    def cast_names(self) -> list[str]:
+        return list(self.characters)
+
     def entry_narrator(self, index: int) -> str | None:
         return self.lines[index].who
