@@ -21,9 +21,9 @@ bench: $(STAMP)
 
 # ruff (lint + format), mypy --strict on the packages, and the import contracts (pyproject.toml)
 lint: $(STAMP)
-	$(VENV)/bin/ruff check contract scenes render upload tests bench
-	$(VENV)/bin/ruff format --check contract scenes render upload tests bench
-	$(VENV)/bin/mypy contract scenes render upload
+	$(VENV)/bin/ruff check contract scenes render upload records tests bench
+	$(VENV)/bin/ruff format --check contract scenes render upload records tests bench
+	$(VENV)/bin/mypy contract scenes render upload records
 	$(VENV)/bin/lint-imports
 
 install: $(STAMP)

@@ -68,3 +68,18 @@ class SceneJob(BaseModel):
     @property
     def duration(self) -> float:
         return self.frame_count / self.fps
+
+
+class ThumbnailJob(BaseModel):
+    """What the designed thumbnail shows: plain data, like a SceneJob (crosses to a worker, hashed)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(description="the words in large type: `publish.thumbnail_text`, else the script's title")
+    field_path: str = Field(description='where the words come from, for messages: "publish.thumbnail_text" or "title"')
+    brand: Brand = Field(description="font_file and logo are absolute paths here")
+    width: int
+    height: int
+    language: str = "en"
+    character: str | None = Field(None, description="the cast member shown (the first of `cast:`), or None")
+    look: CastLook | None = Field(None, description="that cast member's look")

@@ -79,7 +79,11 @@ class CaptionFile(OutputFile):
 
 class Outputs(_Record):
     video: OutputFile
-    thumbnail: OutputFile = Field(description="the thumbnail generated from a frame of the video (PNG)")
+    thumbnail: OutputFile = Field(
+        description="the thumbnail render designs (PNG at YouTube's size: 1280x720 for 16:9, 1080x1920 for "
+        "9:16, 1080x1080 for 1:1): the title or `publish.thumbnail_text` large, the brand's colours and "
+        "logo, the first cast member"
+    )
     custom_thumbnail: OutputFile | None = Field(
         None,
         description="the script's `publish.thumbnail` (PNG or JPEG), copied into the build folder at "
@@ -110,6 +114,13 @@ class VoiceRecord(_Record):
     id: str | None = None
     rate: int | None = None
     language: str | None = None
+
+
+class ChaptersRecord(_Record):
+    """The chapter lines `publish.chapters` put in the description, or why there are none."""
+
+    lines: list[str] = Field(default_factory=list, description="as written: `0:00 Title`")
+    not_written: str | None = Field(None, description="why no chapter lines were written")
 
 
 class LoudnessRecord(_Record):
@@ -169,6 +180,8 @@ class Manifest(_Record):
     )
     outputs: Outputs
     loudness: LoudnessRecord | None = Field(None, description="the mix's measured loudness (EBU R128)")
+    chapters: ChaptersRecord | None = Field(None, description="set when the script asks for chapters")
+    captions_burned: bool = Field(False, description="whether the picture shows the captions (captions.burn)")
     scenes: list[SceneRecord] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict, description="seconds per render stage")
     versions: dict[str, str] = Field(default_factory=dict)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
+    StrictBool,
     StrictFloat,
     StrictInt,
     field_validator,
@@ -62,6 +63,7 @@ __all__ = [
     "ComparisonScene",
     "ImageScene",
     "Legal",
+    "Lint",
     "Music",
     "Narration",
     "NonEmptyText",
@@ -86,6 +88,7 @@ LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
 RESOLUTIONS: dict[str, int] = {"480p": 480, "720p": 720, "1080p": 1080, "1440p": 1440, "2160p": 2160}
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+THUMBNAIL_SIZES: dict[str, tuple[int, int]] = {"16:9": (1280, 720), "9:16": (1080, 1920), "1:1": (1080, 1080)}
 MAX_MINUTES_DEFAULT = 60  # a longer video is more likely an accident (an alias repeating text)
 MAX_MINUTES = 12 * 60  # YouTube's own limit
 
@@ -260,10 +263,27 @@ class Video(Strict):
             width, height = short, round(short * h / w)
         return width + width % 2, height + height % 2
 
+    @property
+    def thumbnail_size(self) -> tuple[int, int]:
+        """The designed thumbnail's pixel (width, height): YouTube's 1280x720 whatever the resolution,
+        1080x1920 for a Short, 1080x1080 square."""
+        return THUMBNAIL_SIZES[self.aspect]
+
 
 class Music(Strict):
     file: FileName
     volume: StrictFloat = Field(0.15, ge=0, le=1)
+
+
+class Lint(Strict):
+    """`render lint`'s own word list: terms to avoid, and what to write instead (both flagged)."""
+
+    avoid: list[NonEmptyText] = Field(
+        default_factory=list, description="words or phrases `render lint` flags (whole words, any case)"
+    )
+    prefer: dict[NonEmptyText, NonEmptyText] = Field(
+        default_factory=dict, description="word -> what to write instead; `render lint` flags the word"
+    )
 
 
 class Audio(Strict):
@@ -273,6 +293,12 @@ class Audio(Strict):
         -14.0, ge=-31, le=-5, description="integrated loudness in LUFS; YouTube plays at about -14"
     )
     true_peak: StrictFloat = Field(-1.0, ge=-9, le=0, description="the highest true peak allowed, in dBTP")
+
+
+class Captions(Strict):
+    """What is done with the narration's captions beyond the sidecar .srt and .vtt files."""
+
+    burn: StrictBool = Field(False, description="also draw the captions into the picture, for feeds that play muted")
 
 
 Scene = SceneField
@@ -310,6 +336,18 @@ def youtube_title_problem(title: str, *, check_length: bool = True) -> str | Non
     return None
 
 
+MAX_APPROVERS = 10  # distinct people who approve one video (publish.approvers)
+
+# The designed thumbnail's words: read in a second, at 320x180 in a list of videos.
+THUMBNAIL_WORDS = 6  # more than this: `render` advises `publish.thumbnail_text`
+THUMBNAIL_MAX_WORDS = 12  # more than this in `publish.thumbnail_text` cannot be large: refused
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: what spaces separate, if it holds a letter or digit (`?` is none)."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
 class Publish(Strict):
     title: str | None = Field(None, description="default: the script's title")
     description: str = ""
@@ -324,9 +362,27 @@ class Publish(Strict):
         description="sent as status.containsSyntheticMedia: YouTube's disclosure of realistic altered or "
         "synthetic content (a synthetic voice may call for it); always sent",
     )
-    thumbnail: FileName | None = None
+    thumbnail: FileName | None = Field(
+        None, description="a PNG or JPEG sent as the thumbnail instead of the one render designs"
+    )
+    thumbnail_text: str | None = Field(
+        None,
+        description="the words in large type on the designed thumbnail (default: the script's title); "
+        f"at most {THUMBNAIL_MAX_WORDS} words, best {THUMBNAIL_WORDS} or fewer",
+    )
     captions: bool = True
     chapters: bool = Field(False, description="chapter lines (0:00 Title) from the scenes' titles in the description")
+    require_approval: StrictBool = Field(
+        False,
+        description="`upload` refuses the video until `render approve` has recorded approvals of exactly this "
+        "script and this video (a changed script or a new render needs new approvals)",
+    )
+    approvers: StrictInt = Field(
+        1,
+        ge=1,
+        le=MAX_APPROVERS,
+        description="with require_approval: how many distinct people must approve (`render approve --by NAME`)",
+    )
 
     @field_validator("title")
     @classmethod
@@ -335,6 +391,21 @@ class Publish(Strict):
             problem = youtube_title_problem(value)
             if problem:
                 raise refuse(problem)
+        return value
+
+    @field_validator("thumbnail_text")
+    @classmethod
+    def _thumbnail_text(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value:
+            raise refuse("the thumbnail text is empty; write a few words, or remove `thumbnail_text` to show the title")
+        words = word_count(value)
+        if words > THUMBNAIL_MAX_WORDS:
+            raise refuse(
+                f"a thumbnail is read at a glance: at most {THUMBNAIL_MAX_WORDS} words (this text has {words}); "
+                f"keep the {THUMBNAIL_WORDS} or so that matter"
+            )
         return value
 
     @field_validator("description")
@@ -383,6 +454,15 @@ class Publish(Strict):
         return value
 
     @model_validator(mode="after")
+    def _approvers_need_require_approval(self) -> Publish:
+        if self.approvers != 1 and not self.require_approval:
+            raise refuse(
+                f"`approvers: {self.approvers}` asks for approvals, but `require_approval` is off; "
+                "add `require_approval: true` (or remove `approvers`)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _schedule_needs_private(self) -> Publish:
         if self.publish_at is not None and self.privacy != "private":
             raise refuse(
@@ -406,6 +486,7 @@ class Script(Strict):
     video: Video = Field(default_factory=Video)
     music: Music | None = None
     audio: Audio = Field(default_factory=Audio, description="the mix's loudness target: {loudness, true_peak}")
+    captions: Captions = Field(default_factory=Captions, description="{burn: true} draws the captions into the picture")
     lexicon: dict[str, str] = Field(default_factory=dict, description="written form -> how the voice says it")
     cast: dict[str, CastMember] = Field(
         default_factory=dict, description="characters defined once: name -> {style, clothes, skin, hair, look, voice}"
@@ -417,6 +498,14 @@ class Script(Strict):
         description="a legal mention for the whole video: a band in every scene and a line of the "
         "YouTube description; {text, spoken: true} also reads it aloud at the end",
     )
+    target_duration: StrictFloat | None = Field(
+        None,
+        ge=1,
+        le=MAX_MINUTES * 60,
+        description="seconds the video should last; `render lint` compares the planned length with it "
+        "(without it, with 90 s)",
+    )
+    lint: Lint = Field(default_factory=Lint, description="`render lint`'s word list: {avoid: [...], prefer: {...}}")
 
     @field_validator("language")
     @classmethod

@@ -33,9 +33,9 @@ def ffmpeg_version() -> str:
     return out.split("\n", 1)[0].replace("ffmpeg version ", "").split(" ")[0] if out else "unknown"
 
 
-def run_ffmpeg(args: Sequence[str], what: str) -> None:
+def run_ffmpeg(args: Sequence[str], what: str, cwd: Path | None = None) -> None:
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
     if result.returncode != 0:
         tail = (result.stderr or "").strip().splitlines()[-3:]
         if any("No space left" in line for line in tail):
@@ -118,28 +118,6 @@ def moviepy_cut(
 
 def _concat_escape(path: Path) -> str:
     return str(path.resolve()).replace("'", "'\\''")
-
-
-def extract_frame(clip: Path, seconds: float, out: Path, max_width: int = 1280) -> None:
-    """A PNG of the clip at `seconds`, scaled down to at most `max_width` pixels wide."""
-    run_ffmpeg(
-        [
-            "-ss",
-            f"{max(seconds, 0):.3f}",
-            "-i",
-            str(clip),
-            "-frames:v",
-            "1",
-            "-vf",
-            f"scale='min({max_width},iw)':-2",
-            "-f",
-            "image2",
-            "-c:v",
-            "png",
-            str(out),
-        ],
-        "making the thumbnail",
-    )
 
 
 def probe(path: Path) -> dict[str, Any]:

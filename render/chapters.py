@@ -56,11 +56,15 @@ def plan_chapters(scenes: Sequence[tuple[SceneBase, float]], duration: float) ->
     return chapters, None
 
 
+def chapter_lines(chapters: Sequence[Chapter]) -> list[str]:
+    return [f"{timestamp(c.start)} {c.title}" for c in chapters]
+
+
 def publish_with_chapters(publish: Publish, chapters: Sequence[Chapter]) -> tuple[Publish, str | None]:
     """The publish data with chapter lines appended to the description (or unchanged, and why)."""
     if not chapters:
         return publish, None
-    lines = "\n".join(f"{timestamp(c.start)} {c.title}" for c in chapters)
+    lines = "\n".join(chapter_lines(chapters))
     description = "\n\n".join(part for part in (publish.description.rstrip(), lines) if part)
     if len(description.encode("utf-8")) > DESCRIPTION_MAX_BYTES:
         return publish, f"the chapter lines would take the description over YouTube's {DESCRIPTION_MAX_BYTES} bytes"

@@ -2,7 +2,10 @@
 
     render build SCRIPT.yaml ...     (also plain `render SCRIPT.yaml ...`, as before)
     render check SCRIPT.yaml ...
+    render lint SCRIPT.yaml ... [--strict] [--json]
     render schema | render voices [LANG ...] | render cache info | render cache prune --keep 2G
+    render review build/<name>/      (review.html + storyboard.pdf for reviewers)
+    render approve build/<name>/ --by NAME | render approvals build/<name>/ | render audit [--verify]
 
 Exit codes: 0 ok, 1 failure, 2 bad input, 130 interrupted. One module per subcommand in
 `render/commands/`; adding a subcommand is one module and one line below.
@@ -13,12 +16,16 @@ from __future__ import annotations
 import click
 
 from contract.reporting import ensure_utf8_mode, make_streams_safe
+from render.commands.approve import approvals, approve
+from render.commands.audit import audit
 from render.commands.build import build
 from render.commands.cache import cache
 from render.commands.check import check
 from render.commands.icons import icons
+from render.commands.lint import lint
 from render.commands.props import props
 from render.commands.recording_script import recording_script
+from render.commands.review import review
 from render.commands.schema import schema
 from render.commands.styles import styles
 from render.commands.voices import voices
@@ -45,13 +52,16 @@ def group() -> None:
     render scripts/mission.yaml            # → build/mission/mission.mp4 (+ captions, thumbnail, manifest)
     render --preview scripts/*.yaml        # quick 480p drafts
     render check scripts/*.yaml            # validate only (also: render --check ...)
+    render lint scripts/*.yaml             # what would make the videos worse, before rendering
     render --publish scripts/mission.yaml  # render, then upload to YouTube
 
     `render SCRIPT.yaml ...` is short for `render build SCRIPT.yaml ...`.
     """
 
 
-for _command in (build, check, schema, voices, cache, icons, styles, props, recording_script):
+for _command in (build, check, lint, schema, voices, cache, icons, styles, props, recording_script, review):
+    group.add_command(_command)
+for _command in (approve, approvals, audit):  # approvals bound to content, and the audit trail
     group.add_command(_command)
 
 

@@ -261,6 +261,8 @@ def shown_texts(script: Script) -> Iterator[tuple[Path_, str]]:
             yield ("scenes", i, *path), text
     for mention in legal_list(script.legal):  # the video-wide mention shows in every scene
         yield ("legal",), mention.text
+    if script.publish is not None and script.publish.thumbnail_text:  # drawn on the thumbnail
+        yield ("publish", "thumbnail_text"), script.publish.thumbnail_text
 
 
 def _shown_texts(script: Script, brand: Brand, doc: Document) -> list[Problem]:

@@ -258,11 +258,20 @@ def _text(mapping: Any, key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+@dataclass(frozen=True)
+class BrandSource:
+    """Where the brand's fields are written: the script (`prefix` ("brand",)) or a brand file (`prefix` ())."""
+
+    doc: Document
+    prefix: Path_
+
+
 @dataclass
 class BrandResult:
     brand: Brand
     problems: list[Problem] = field(default_factory=list)
     environment: list[Problem] = field(default_factory=list)  # the machine lacks something (exit 1)
+    source: BrandSource | None = None  # None: the brand did not validate (its problems say why)
 
 
 def load_brand(data: dict[str, Any], files: Files) -> BrandResult:
@@ -276,7 +285,9 @@ def load_brand(data: dict[str, Any], files: Files) -> BrandResult:
         return _brand_files(brand, raw, files, ("brand",), [])
     if isinstance(raw, str):
         return _brand_file(raw.strip(), files)
-    return BrandResult(Brand())  # absent, or a wrong type the model reports
+    if raw is None:  # the default brand: its colours are checked too, and pointed at `brand:` or the top
+        return BrandResult(Brand(), source=BrandSource(files.doc, ("brand",)))
+    return BrandResult(Brand())  # a wrong type the model reports
 
 
 def _brand_file(value: str, files: Files) -> BrandResult:
@@ -322,7 +333,8 @@ def _brand_files(brand: Brand | None, data: Any, files: Files, prefix: Path_, pr
         problems += found
         if not found:
             updates[key] = str(files.found[format_path((*prefix, key))])
-    result = BrandResult(brand.model_copy(update=updates) if brand else Brand(), problems)
+    source = BrandSource(files.doc, prefix) if brand is not None else None
+    result = BrandResult(brand.model_copy(update=updates) if brand else Brand(), problems, source=source)
     if brand is not None and not brand.font_file and not problems:
         from render.fonts import font_installed
 

@@ -11,7 +11,8 @@ sees every problem in one go:
    control characters, icon names, the voice, `publish_at` in the past
    (:mod:`render.content_checks`).
 4. On the validated model: texts nothing can draw, the YouTube title, the caps on
-   spoken text and on the video's length (:mod:`render.content_checks`).
+   spoken text and on the video's length (:mod:`render.content_checks`); the contrast of
+   every colour pair the scenes draw text with (:mod:`render.contrast_checks`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from contract.problems import Problem
 from contract.scene_errors import FieldError
 from contract.script import MAX_MINUTES, MAX_MINUTES_DEFAULT, Brand, Script
 from render.content_checks import check_model, check_raw
+from render.contrast_checks import check_contrast
 from render.engines.recorded import check_recordings
 from render.file_checks import Files, check_script_files, load_brand, resolve_path
 from render.model_problems import validation_problems
@@ -101,6 +103,8 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
     problems.extend(p for p in check_raw(data, doc) if p.field not in model_fields)
     if script is not None and not problems:
         problems.extend(check_model(script, brand.brand, doc))
+    if script is not None and brand.source is not None:  # after check_model: it runs only on a clean script
+        problems.extend(check_contrast(script, brand.brand, brand.source))  # colours a viewer cannot read
     if problems:
         raise ScriptError(_sorted(problems, doc.file))
     assert script is not None  # the model failing always yields a problem

@@ -188,7 +188,12 @@ def _owner_fields(path: Path_, data: Any, root: type[BaseModel] = Script) -> lis
     ]
 
 
-_UNITS = {"duration": " seconds", "rate": " words per minute", "fps": " frames per second"}
+_UNITS = {
+    "duration": " seconds",
+    "target_duration": " seconds",
+    "rate": " words per minute",
+    "fps": " frames per second",
+}
 
 
 def _bounds(path: Path_, data: Any, root: type[BaseModel]) -> str | None:

@@ -30,14 +30,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\s\u00a0]+(?=[^\s])")
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, spaces normalised (a long one stays whole: see split_phrases)."""
+    return [s.strip() for s in _SENTENCE_END.split(" ".join(text.split())) if s.strip()]
+
+
 def split_phrases(text: str) -> list[str]:
     """Split narration into phrases: sentences, and long sentences at clause marks."""
-    text = " ".join(text.split())
     phrases: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        sentence = sentence.strip()
-        if not sentence:
-            continue
+    for sentence in split_sentences(text):
         if len(sentence) <= CAPTION_MAX:
             phrases.append(sentence)
             continue

@@ -19,6 +19,7 @@ from contract.files import os_reason, probe_writable
 from contract.manifest import (
     MANIFEST_NAME,
     CaptionFile,
+    ChaptersRecord,
     LoudnessRecord,
     Manifest,
     OutputFile,
@@ -32,14 +33,15 @@ from contract.manifest import (
 )
 from contract.script import Video
 from render import assemble
+from render.burn import burn_captions, caption_look, legal_lift
 from render.cache import atomic_move, file_sha256
-from render.captions import Cue, to_srt, to_vtt
-from render.chapters import Chapter, plan_chapters, publish_with_chapters
+from render.captions import Cue, CuePlan, to_srt, to_vtt
+from render.chapters import Chapter, chapter_lines, plan_chapters, publish_with_chapters
 from render.credits import CREDITS_NAME, credits_text, publish_with_credits
 from render.engines import VoiceChoice
 from render.loader import LoadedScript
 from render.narration import SAMPLE_RATE
-from render.planning import FINAL_CRF, FINAL_PRESET, Assembler, PlannedScene, thumbnail_time
+from render.planning import FINAL_CRF, FINAL_PRESET, Assembler, PlannedScene
 from render.tool_versions import versions
 
 
@@ -55,8 +57,9 @@ class FinishedParts:
     voice: VoiceChoice
     assembler: Assembler
     planned: list[PlannedScene]
-    placed: list[tuple[str, float, float]]  # (text, start in the video, seconds)
+    captions: CuePlan  # the final cues, for the sidecar files and the burned-in captions alike
     clips: list[Path]
+    thumbnail: Path  # the designed thumbnail (PNG), in the cache or a private folder
     soundtrack: Path
     level: tuple[float, float] | None  # the soundtrack's (integrated LUFS, true peak dBTP)
     render_key: str
@@ -101,11 +104,12 @@ def write_outputs(parts: FinishedParts) -> None:
             )
         else:
             assemble.join_and_mux(parts.clips, parts.soundtrack, outputs["video"], staging)
-        cues = [Cue(start, start + secs, text) for text, start, secs in parts.placed]
+        cues = parts.captions.cues
+        if parts.loaded.script.captions.burn and cues:
+            burn_into(parts, cues, outputs["video"], staging)
         outputs["srt"].write_text(to_srt(cues), encoding="utf-8")
         outputs["vtt"].write_text(to_vtt(cues, lang), encoding="utf-8")
-        scene_k, at = thumbnail_time(parts.planned)
-        assemble.extract_frame(parts.clips[scene_k], at, outputs["thumbnail"])
+        shutil.copyfile(parts.thumbnail, outputs["thumbnail"])  # drawn by a worker (scenes.thumbnail)
         custom = parts.loaded.files.get("publish.thumbnail")
         if custom:  # the file sent to YouTube lives in the build folder, named and hashed by the manifest
             outputs["custom_thumbnail"] = staging / f"{name}.publish-thumbnail{Path(custom).suffix.lower()}"
@@ -139,6 +143,22 @@ def write_outputs(parts: FinishedParts) -> None:
                 out_root.rmdir()
 
 
+def burn_into(parts: FinishedParts, cues: list[Cue], video: Path, staging: Path) -> None:
+    """Replace the assembled `video` with one whose picture shows the captions."""
+    width, height = parts.video.size
+    look = caption_look(width, height, parts.planned[0].job.brand, cues)  # the job's brand: absolute paths
+    fps = parts.video.fps
+    spans = [(p.start_frame / fps, (p.start_frame + p.timing.frame_count) / fps, p.job.scene) for p in parts.planned]
+    lifts = []
+    for cue in cues:
+        scene = next((sc for start, end, sc in spans if start <= cue.start < end), spans[-1][2])
+        lifts.append(legal_lift([m.text for m in scene.legal_mentions()], look))
+    plain = staging / "uncaptioned.mp4"
+    video.rename(plain)
+    burn_captions(plain, video, staging, cues, look, lifts, fps)
+    plain.unlink()
+
+
 def video_chapters(parts: FinishedParts) -> tuple[list[Chapter], str | None]:
     """The video's chapters when `publish.chapters` asks for them, or none and why (None: not asked)."""
     script = parts.loaded.script
@@ -153,7 +173,12 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
     loaded, video = parts.loaded, parts.video
     script = loaded.script
     publish = script.publish_settings.model_copy(update={"title": script.publish_settings.title or script.title[:100]})
-    publish, _ = publish_with_chapters(publish, video_chapters(parts)[0])
+    chapters, no_chapters = video_chapters(parts)
+    publish, too_long = publish_with_chapters(publish, chapters)
+    chapters_record = None
+    if script.publish_settings.chapters:
+        written = [] if too_long else chapter_lines(chapters)
+        chapters_record = ChaptersRecord(lines=written, not_written=no_chapters or too_long)
     publish = publish_with_credits(publish, script)  # attribution, when a licence asks for it
     width, height = video.size
     lang = script.language
@@ -182,6 +207,8 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
         )
         if parts.level is not None
         else None,
+        chapters=chapters_record,
+        captions_burned=script.captions.burn,
         outputs=Outputs(
             video=OutputFile.describe(outputs["video"]),
             thumbnail=OutputFile.describe(outputs["thumbnail"]),

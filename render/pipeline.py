@@ -24,6 +24,8 @@ from filelock import FileLock, Timeout
 from contract.errors import EnvironmentProblem, InputError, RenderFailure, ToolkitError
 from contract.manifest import build_folder_name
 from contract.script import Audio
+from render.audit_trail import open_for_render, record_render
+from render.burn import BURN_VERSION
 from render.cache import Cache, atomic_write_bytes, default_cache_dir, digest
 from render.loader import LoadedScript, load_script
 from render.narration import wav_seconds
@@ -35,7 +37,15 @@ from render.outputs import (
     video_chapters,
     write_outputs,
 )
-from render.planning import ASSEMBLERS, effective_video, placed_phrases, plan_scenes, plan_soundtrack
+from render.planning import (
+    ASSEMBLERS,
+    effective_video,
+    plan_captions,
+    plan_scenes,
+    plan_soundtrack,
+    plan_thumbnail,
+    thumbnail_advice,
+)
 from render.soundtrack import SoundtrackJob
 from render.speech import prepare_speech
 from render.workers import render_scenes
@@ -53,6 +63,7 @@ class RenderOptions:
     log: Log = print
     assembler: str = "copy"
     progress: Callable[[int, int], None] | None = None  # (scenes rendered, scenes to render)
+    db: str | None = None  # the records database (audit trail); default $RENDER_AUDIT_DB or the project's
 
 
 @dataclass
@@ -114,13 +125,16 @@ def render_loaded(loaded: LoadedScript, options: RenderOptions) -> RenderResult:
     out_root = options.out_dir
     folder = output_folder(out_root, build_folder_name(loaded.name, options.preview))  # a draft never replaces
     prepare_output_folder(out_root)
-    cache, private = open_cache(options)
-    try:
-        with cache.shared():  # `render --cache-prune` waits until no render is using the cache
-            return _render(loaded, options, cache, folder)
-    finally:
-        if private is not None:
-            shutil.rmtree(private, ignore_errors=True)
+    with open_for_render(options.db, out_root, loaded.root) as trail:  # exit 1 now, before any work
+        cache, private = open_cache(options)
+        try:
+            with cache.shared():  # `render --cache-prune` waits until no render is using the cache
+                result = _render(loaded, options, cache, folder)
+        finally:
+            if private is not None:
+                shutil.rmtree(private, ignore_errors=True)
+        record_render(trail, result.folder, rendered=not result.up_to_date)  # the outputs are written
+        return result
 
 
 def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: Path) -> RenderResult:
@@ -139,17 +153,23 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
 
     assembler = ASSEMBLERS[options.assembler]
     planned = plan_scenes(loaded, video, seconds, assembler.scene_crf, wavs)
+    thumbnail = plan_thumbnail(loaded)
     duration = sum(p.timing.frame_count for p in planned) / video.fps
-    placed = placed_phrases(planned, video.fps)
+    captions = plan_captions(script, planned, video.fps, seconds)
+    for warning in captions.warnings:  # said before the long part, and again for an up-to-date video
+        log(f"  warning: {warning}")
     sound = plan_soundtrack(loaded, planned, video.fps, wavs, speech_keys)
     render_key = digest(
         "render",
         assembler.name,
         [p.key for p in planned],
+        thumbnail.key,
         sound.key(),
         script.language,
         script.publish_settings.model_dump(mode="json"),
         loaded.raw.decode("utf-8", "replace"),
+        BURN_VERSION if script.captions.burn else None,
+        [(cue.start, cue.end, cue.text) for cue in captions.cues],  # the captions written (and burned)
     )
 
     # the lock lives with the cache, so a render stopped by bad input leaves nothing in the output folder
@@ -187,12 +207,12 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
 
         try:
             try:
-                clips, scene_seconds = render_scenes(
-                    planned, cache, options.jobs, log, options.progress, forked=start_soundtrack
-                )
+                made = render_scenes(planned, thumbnail, cache, options.jobs, log, options.progress, start_soundtrack)
             except InputError as error:
                 raise locate(error, loaded) from None
             clock["scenes"] = time.perf_counter() - tick
+            if made.thumbnail_seconds is not None:
+                clock["thumbnail"] = made.thumbnail_seconds  # drawn in a worker while the scenes rendered
             soundtrack = jobs[0].result()
             level = jobs[0].level
         except BaseException:
@@ -209,19 +229,23 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
             voice=voice,
             assembler=assembler,
             planned=planned,
-            placed=placed,
-            clips=clips,
+            captions=captions,
+            clips=made.clips,
+            thumbnail=made.thumbnail,
             soundtrack=soundtrack,
             level=level,
             render_key=render_key,
             duration=duration,
-            scene_seconds=scene_seconds,
+            scene_seconds=made.seconds,
             clock=clock,
             started=started,
         )
         write_outputs(finished)
-        rendered = len(scene_seconds)
+        rendered = len(made.seconds)
         _warn_about_level(level, loaded.script.audio, log)
+        advice = thumbnail_advice(loaded.script)
+        if advice:
+            log(f"  warning: {advice}")
         _, no_chapters = video_chapters(finished)
         if no_chapters:
             log(f"  warning: no chapters in the description: {no_chapters}")

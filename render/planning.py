@@ -1,16 +1,22 @@
-"""Scene planning: measured speech → timed scene jobs with complete cache keys, and the soundtrack's plan."""
+"""Scene planning: measured speech → timed scene jobs with complete cache keys, the thumbnail's job,
+and the soundtrack's plan."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract.job import SceneJob
-from contract.script import Script, Video
+from contract.job import SceneJob, ThumbnailJob
+from contract.scene_types.cast import CastLook
+from contract.script import THUMBNAIL_WORDS, Script, Video, Voice, word_count
 from render.cache import digest, file_sha256
+from render.caption_lines import cut_timings
+from render.captions import CuePlan, SpokenPhrase, plan_cues
 from render.cartoon_plan import cartoon_fields
 from render.loader import LoadedScript
 from render.soundtrack import Music, PlacedPhrase, SoundtrackPlan
+from render.spoken import measured
 from render.timing import SceneTiming, scene_beats, time_scene
 from render.tool_versions import versions
 
@@ -108,13 +114,57 @@ def plan_scenes(
     return planned
 
 
-def placed_phrases(planned: list[PlannedScene], fps: int) -> list[tuple[str, float, float]]:
-    """(text, start in the video, seconds) of every phrase, in order."""
-    placed: list[tuple[str, float, float]] = []
+def placed_phrases(
+    script: Script, planned: list[PlannedScene], fps: int, seconds: Mapping[str, float] | None = None
+) -> list[SpokenPhrase]:
+    """Every phrase, in order, at its start in the video, with its scene, its voice, and the times
+    of its likely caption cuts where `seconds` holds the words that time them (see
+    :func:`render.caption_lines.cut_timings`)."""
+    placed: list[SpokenPhrase] = []
     for item in planned:
         offset = item.start_frame / fps
-        placed += [(p.text, round(offset + p.start, 4), p.seconds) for p in item.timing.phrases]
+        scene = item.job.scene
+        title = getattr(scene, "title", None)
+        where = f"{item.job.field_path} ({scene.type}" + (f' "{title}")' if isinstance(title, str) else ")")
+        for p in item.timing.phrases:
+            known = []
+            for cut, words, from_end in cut_timings(p.text, script.language):
+                length = measured(seconds or {}, words, p.speaker)
+                if length is not None:
+                    known.append((cut, max(0.0, min(p.seconds - length if from_end else length, p.seconds))))
+            placed.append(
+                SpokenPhrase(
+                    text=p.text,
+                    start=round(offset + p.start, 4),
+                    seconds=p.seconds,
+                    scene=item.job.index,
+                    where=where,
+                    speaker=p.speaker,
+                    rate=_rate(voice_of(script, p.speaker)),
+                    known=tuple(known),
+                )
+            )
     return placed
+
+
+def voice_of(script: Script, speaker: str | None) -> Voice:
+    """The voice a phrase is said in: the script's, or a cast member's own over it."""
+    member = script.cast.get(speaker) if speaker else None
+    return member.voice_over(script.voice) if member else script.voice
+
+
+def _rate(voice: Voice) -> int:
+    """The voice's words a minute, or 0 for recordings (their pace is not a setting)."""
+    return 0 if voice.engine == "recorded" else voice.rate
+
+
+def plan_captions(
+    script: Script, planned: list[PlannedScene], fps: int, seconds: Mapping[str, float] | None = None
+) -> CuePlan:
+    """The video's final cues (see :func:`render.captions.plan_cues`), for every caption output."""
+    duration = sum(p.timing.frame_count for p in planned) / fps
+    phrases = placed_phrases(script, planned, fps, seconds)
+    return plan_cues(phrases, duration, script.language)
 
 
 def plan_soundtrack(
@@ -141,11 +191,71 @@ def plan_soundtrack(
     return SoundtrackPlan(phrases, total, music, cuts, versions()["moviepy"], level.loudness, level.true_peak)
 
 
-def thumbnail_time(planned: list[PlannedScene]) -> tuple[int, float]:
-    """Which scene and when: the title scene once written in, else the first scene."""
-    for k, item in enumerate(planned):
-        if item.job.scene.type == "title":
-            t = min(item.timing.cues[-1] + 1.2, item.job.duration - 0.6)
-            return k, max(t, 0.0)
-    first = planned[0]
-    return 0, max(min(first.timing.cues[-1] + 1.2, first.job.duration - 0.6), 0.0)
+@dataclass(frozen=True)
+class PlannedThumbnail:
+    job: ThumbnailJob
+    key: str
+
+
+def thumbnail_words(script: Script) -> tuple[str, str]:
+    """The thumbnail's words and where they come from: `publish.thumbnail_text`, else the title."""
+    text = script.publish.thumbnail_text if script.publish is not None else None
+    return (text, "publish.thumbnail_text") if text else (script.title, "title")
+
+
+def plan_thumbnail(loaded: LoadedScript) -> PlannedThumbnail:
+    """The designed thumbnail's job (at YouTube's size for the video's shape, whatever its
+    resolution, in a preview too) and its cache key."""
+    from scenes import code_fingerprint
+
+    script = loaded.script
+    text, where = thumbnail_words(script)
+    width, height = script.video.thumbnail_size
+    name, member = next(iter(script.cast.items()), (None, None))
+    job = ThumbnailJob(
+        text=text,
+        field_path=where,
+        brand=loaded.brand,
+        width=width,
+        height=height,
+        language=script.language,
+        character=name,
+        look=CastLook.model_validate(member.model_dump(exclude={"voice"})) if member is not None else None,
+    )
+    inputs = [p for p in (loaded.brand.font_file, loaded.brand.logo) if p]
+    key = digest(
+        "thumbnail",
+        job.model_dump(mode="json"),
+        [file_sha256(Path(p)) for p in inputs],
+        code_fingerprint(),
+        versions()["manim"],
+        _drawing_versions(),
+    )
+    return PlannedThumbnail(job, key)
+
+
+def _drawing_versions() -> list[str]:
+    """The libraries that draw the thumbnail's character and logo, besides Manim."""
+    from importlib import metadata
+
+    found = []
+    for name in ("cairosvg", "dicebear-core", "dicebear-styles", "pillow"):
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name} absent")
+    return found
+
+
+def thumbnail_advice(script: Script) -> str | None:
+    """Why the thumbnail may not read at a glance (too many words), or None."""
+    text, where = thumbnail_words(script)
+    words = word_count(text)
+    if words <= THUMBNAIL_WORDS:
+        return None
+    if where == "title":
+        return (
+            f"the thumbnail shows the title's {words} words in smaller type; "
+            f"set `publish.thumbnail_text` to {THUMBNAIL_WORDS} words at most"
+        )
+    return f"`publish.thumbnail_text` has {words} words; {THUMBNAIL_WORDS} at most read at a glance"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from contract.job import SceneJob
 from contract.scene_types import LEGAL_CHARS_PER_SECOND
 from contract.script import SceneBase, Script
+from render.caption_lines import cut_timings
 from render.narration import split_phrases
 from render.spoken import Mark, SpokenCue, cue_offset, measured, prefix_of, speech_id, strip_cues
 
@@ -241,13 +242,16 @@ def last_hold(scene: SceneBase, minimum: float | None) -> float:
 
 
 def all_speech(script: Script) -> list[tuple[str, str | None]]:
-    """Every (text, speaker) to synthesise: each phrase, and the words before each mid-phrase cue."""
+    """Every (text, speaker) to synthesise: each phrase, the words before each mid-phrase cue, and
+    the words that time each place where a caption may start inside a phrase
+    (:func:`render.caption_lines.cut_timings`): both are timed by measured speech."""
     items: list[tuple[str, str | None]] = []
     for scene in script.scenes:
         for beat in scene_beats(scene):
             for text, marks in zip(beat.phrases, beat.marks, strict=True):
                 items.append((text, beat.speaker))
                 items += [(p, beat.speaker) for p in (prefix_of(text, o) for o, _ in marks) if p]
+                items += [(words, beat.speaker) for _, words, _ in cut_timings(text, script.language)]
     return list(dict.fromkeys(items))
 
 

@@ -1,8 +1,10 @@
-"""The worker pool: scene clips rendered in parallel processes, forked after Manim is imported.
+"""The worker pool: scene clips (and the thumbnail) rendered in parallel processes, forked after
+Manim is imported.
 
-Longest scenes go first. A worker dies with its parent (even on kill -9) and leaves Ctrl-C to
-the parent, which stops the pool and removes unfinished clips. A worker killed by a signal (the
-out-of-memory killer...) is reported by scene and signal, not as a broken pool.
+Longest scenes go first, the one-frame thumbnail last. A worker dies with its parent (even on
+kill -9) and leaves Ctrl-C to the parent, which stops the pool and removes unfinished clips. A
+worker killed by a signal (the out-of-memory killer...) is reported by scene and signal, not as
+a broken pool.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from contract.errors import EnvironmentProblem
 from render.cache import Cache
-from render.planning import PlannedScene
+from render.planning import PlannedScene, PlannedThumbnail
 
 Log = Callable[[str], None]
 
@@ -52,15 +54,36 @@ def _render_in_worker(job_json: str, target: str) -> float:
     return time.perf_counter() - started
 
 
+def _draw_thumbnail_in_worker(job_json: str, target: str) -> float:
+    from contract.job import ThumbnailJob
+    from scenes import render_thumbnail
+
+    _pid_file(Path(target)).write_text(str(os.getpid()))
+    started = time.perf_counter()
+    render_thumbnail(ThumbnailJob.model_validate_json(job_json), Path(target))
+    return time.perf_counter() - started
+
+
+@dataclass
+class Rendered:
+    """What the workers made (or the cache had): every scene's clip, and the thumbnail."""
+
+    clips: list[Path]
+    seconds: dict[int, float]  # scene index -> seconds it took (only the scenes rendered now)
+    thumbnail: Path
+    thumbnail_seconds: float | None = None  # None: it came from the cache
+
+
 def render_scenes(
     planned: list[PlannedScene],
+    thumbnail: PlannedThumbnail,
     cache: Cache,
     jobs: int,
     log: Log,
     progress: Callable[[int, int], None] | None = None,
     forked: Callable[[], None] | None = None,
-) -> tuple[list[Path], dict[int, float]]:
-    """Every scene's clip, from the cache or rendered now, longest first, in parallel.
+) -> Rendered:
+    """Every scene's clip and the thumbnail, from the cache or rendered now, longest first, in parallel.
 
     `forked` is called once no more worker will be forked (at once if none is needed): work
     started after that (the soundtrack) does not leak its open pipes into the workers.
@@ -73,11 +96,15 @@ def render_scenes(
             batch.clips[item.job.index] = hit
         else:
             todo.append(item)
-    if todo:
-        batch.render(todo, jobs, forked)
+    batch.thumbnail = cache.get("thumbnail", thumbnail.key, ".png")
+    picture = None if batch.thumbnail else thumbnail
+    if todo or picture:
+        batch.render(todo, jobs, forked, picture)
     elif forked:
         forked()
-    return [batch.clips[p.job.index] for p in planned], batch.seconds
+    assert batch.thumbnail is not None  # from the cache, or drawn (else render() raised)
+    clips = [batch.clips[p.job.index] for p in planned]
+    return Rendered(clips, batch.seconds, batch.thumbnail, batch.thumbnail_seconds)
 
 
 @dataclass
@@ -90,10 +117,21 @@ class _Batch:
     scene_count: int
     clips: dict[int, Path] = field(default_factory=dict)
     seconds: dict[int, float] = field(default_factory=dict)
+    thumbnail: Path | None = None
+    thumbnail_seconds: float | None = None
 
-    def render(self, todo: list[PlannedScene], jobs: int, forked: Callable[[], None] | None) -> None:
-        workers = max(1, min(jobs, len(todo)))
-        self.log(f"  scenes: {self.scene_count - len(todo)} cached, rendering {len(todo)} with {workers} worker(s)")
+    def render(
+        self,
+        todo: list[PlannedScene],
+        jobs: int,
+        forked: Callable[[], None] | None,
+        thumbnail: PlannedThumbnail | None = None,
+    ) -> None:
+        workers = max(1, min(jobs, len(todo) + (thumbnail is not None)))
+        also = " and the thumbnail" if thumbnail is not None else ""
+        self.log(
+            f"  scenes: {self.scene_count - len(todo)} cached, rendering {len(todo)}{also} with {workers} worker(s)"
+        )
         self._report(0, len(todo))
         todo.sort(key=lambda p: -p.timing.frame_count)
         import scenes
@@ -102,11 +140,15 @@ class _Batch:
 
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
-        futures: dict[Future[float], tuple[PlannedScene, Path]] = {}
+        futures: dict[Future[float], tuple[Work, Path]] = {}
         try:
             for item in todo:
                 target = self.cache.temp_path("scene", item.key, ".mp4")
                 futures[pool.submit(_render_in_worker, item.job.model_dump_json(), str(target))] = (item, target)
+            if thumbnail is not None:  # one frame: last, it fills a worker's gap
+                target = self.cache.temp_path("thumbnail", thumbnail.key, ".png")
+                job_json = thumbnail.job.model_dump_json()
+                futures[pool.submit(_draw_thumbnail_in_worker, job_json, str(target))] = (thumbnail, target)
             # with "fork", the pool starts every worker at the first submit
             processes = dict(getattr(pool, "_processes", None) or {})
             if forked:
@@ -124,7 +166,7 @@ class _Batch:
 
     def _collect(
         self,
-        futures: dict[Future[float], tuple[PlannedScene, Path]],
+        futures: dict[Future[float], tuple[Work, Path]],
         processes: dict[int, multiprocessing.process.BaseProcess],
         count: int,
     ) -> None:
@@ -134,9 +176,13 @@ class _Batch:
             for future in done:
                 item, target = futures[future]
                 try:
-                    self.seconds[item.job.index] = future.result()
+                    seconds = future.result()
                 except BrokenProcessPool:
                     raise _worker_died(processes, futures, self.scene_count) from None
+                if isinstance(item, PlannedThumbnail):
+                    self._adopt_thumbnail(item, target, seconds)
+                    continue
+                self.seconds[item.job.index] = seconds
                 self.clips[item.job.index] = (
                     self.cache.put("scene", item.key, ".mp4", target) if self.cache.enabled else target
                 )
@@ -146,18 +192,26 @@ class _Batch:
                 )
                 self._report(len(self.seconds), count)
 
+    def _adopt_thumbnail(self, item: PlannedThumbnail, target: Path, seconds: float) -> None:
+        self.thumbnail = self.cache.put("thumbnail", item.key, ".png", target) if self.cache.enabled else target
+        self.thumbnail_seconds = seconds
+        self.log(f"  thumbnail drawn in {seconds:.1f} s")
+
     def _report(self, done: int, total: int) -> None:
         if self.progress:
             self.progress(done, total)
 
 
+Work = PlannedScene | PlannedThumbnail  # what one worker task makes
+
+
 def _worker_died(
     processes: dict[int, multiprocessing.process.BaseProcess],
-    futures: dict[Future[float], tuple[PlannedScene, Path]],
+    futures: dict[Future[float], tuple[Work, Path]],
     scene_count: int,
 ) -> EnvironmentProblem:
-    """Which scene's worker died, and of what."""
-    scene_of: dict[int, PlannedScene] = {}
+    """Which scene's worker died (or the thumbnail's), and of what."""
+    scene_of: dict[int, Work] = {}
     for item, target in futures.values():
         with contextlib.suppress(OSError, ValueError):
             scene_of[int(_pid_file(target).read_text())] = item
@@ -168,7 +222,10 @@ def _worker_died(
             continue
         how = f"was killed by {_signal_name(-code)}" if code < 0 else f"exited with status {code}"
         owner = scene_of.get(pid)
-        which = f"scene {owner.job.index + 1}/{scene_count} ({owner.job.scene.type})" if owner else "a scene"
+        if isinstance(owner, PlannedScene):
+            which = f"scene {owner.job.index + 1}/{scene_count} ({owner.job.scene.type})"
+        else:
+            which = "the thumbnail" if owner else "a scene"
         return EnvironmentProblem(
             f"the worker process rendering {which} {how}",
             hint="the machine may be short of memory (the out-of-memory killer sends SIGKILL); "

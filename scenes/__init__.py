@@ -1,7 +1,8 @@
-"""The Manim scene library: one SceneJob in, one H.264 clip out.
+"""The Manim scene library: one SceneJob in, one H.264 clip out (one ThumbnailJob in, one PNG out).
 
-    from scenes import render_scene
+    from scenes import render_scene, render_thumbnail
     render_scene(job, out_path)
+    render_thumbnail(thumbnail_job, png_path)
 
 Importing this package is cheap (no Manim): the script checker uses
 :mod:`scenes.icons` at ``--check`` time. Manim is imported on the first
@@ -15,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contract.job import SceneJob
+    from contract.job import SceneJob, ThumbnailJob
 
 # Bump when a change alters pictures without touching this package's files
 # (e.g. a change of meaning in the job's fields); file edits are caught by code_fingerprint().
 CODE_VERSION = "1"
 
-__all__ = ["CODE_VERSION", "code_fingerprint", "preload", "render_scene"]
+__all__ = ["CODE_VERSION", "code_fingerprint", "preload", "render_scene", "render_thumbnail"]
 
 
 def render_scene(job: SceneJob, out_path: Path) -> None:
@@ -31,9 +32,17 @@ def render_scene(job: SceneJob, out_path: Path) -> None:
     _render_scene(job, out_path)
 
 
+def render_thumbnail(job: ThumbnailJob, out_path: Path) -> None:
+    """Draw the designed thumbnail to `out_path` (see :func:`scenes.thumbnail.render_thumbnail`)."""
+    from scenes.thumbnail import render_thumbnail as _render_thumbnail
+
+    _render_thumbnail(job, out_path)
+
+
 def preload() -> None:
     """Import Manim and the scene types now (before forking render workers)."""
     import scenes._render
+    import scenes.thumbnail
     import scenes.types  # noqa: F401
 
 

@@ -91,12 +91,17 @@ def _sweep_stale_media_dirs() -> None:
 
 def _configure(job: Any, media_dir: str) -> None:
     """Manim's global config for this job (a worker may render several jobs in turn)."""
-    config.pixel_width = job.width
-    config.pixel_height = job.height
-    config.frame_rate = job.fps
+    configure_frame(job.width, job.height, job.fps, job.brand.background, media_dir)
+
+
+def configure_frame(width: int, height: int, fps: int, background: str, media_dir: str) -> None:
+    """Manim's global config for frames of width × height px (8 units high), drawn by this process."""
+    config.pixel_width = width
+    config.pixel_height = height
+    config.frame_rate = fps
     config.frame_height = 8.0
-    config.frame_width = 8.0 * job.width / job.height
-    config.background_color = job.brand.background
+    config.frame_width = 8.0 * width / height
+    config.background_color = background
     config.background_opacity = 1.0
     config.disable_caching = True
     config.verbosity = "WARNING"

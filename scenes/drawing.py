@@ -6,17 +6,9 @@ import numpy as np
 from manim import GrowFromCenter, Mobject, RoundedRectangle, VGroup, Write
 
 from scenes.beats import Beat
+from scenes.roles import ROLES
 
-# Text roles: (size in px at 1080 on the short side, bold)
-ROLES: dict[str, tuple[float, bool]] = {
-    "display": (100, True),  # the title scene's title, the closing call to action
-    "heading": (78, True),  # a scene's title
-    "subheading": (56, True),  # column headings, dates
-    "subtitle": (56, False),  # the title scene's and closing scene's subtitle
-    "body": (54, False),  # items, quote text, labels
-    "caption": (46, False),  # captions, authors
-    "number": (250, True),  # the statistic
-}
+__all__ = ["ROLES", "heading_beat", "pill", "place"]
 
 
 def place(

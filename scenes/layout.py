@@ -275,6 +275,7 @@ class TextBox:
     size: float
     min_size: float
     max_lines: int | None = None
+    balance: bool | None = None  # lines as even as possible; None: when centred
 
 
 @dataclass(frozen=True)
@@ -433,12 +434,12 @@ def fit_text(
     heights in scene units), and raises :class:`TextDoesNotFit` naming `field_path`
     when even `min_size` is too big, or :class:`TextCannotBeDrawn` when no installed
     font has some of its characters. Read its size and lines with :func:`em_of` /
-    :func:`lines_of`.
+    :func:`lines_of`. Lines are evened out when centred (or as `box.balance` says).
     """
     clean = clean_text(text)
     check_drawable(clean, font, field_path)
     min_size = min(box.min_size, box.size)
-    balance = align == "center"
+    balance = align == "center" if box.balance is None else box.balance
     fit = fit_layout(clean, font, box, bold=bold, italic=italic, balance=balance)
     while fit is not None:
         mob = build_text(fit.lines, font, colour, fit.em, bold=bold, italic=italic, align=align)

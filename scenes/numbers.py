@@ -41,3 +41,8 @@ def format_number(value: float, decimals: int, language: str = "en") -> str:
     whole = whole.replace(",", thousands)
     sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
     return sign + whole + (mark + frac if frac else "")
+
+
+def is_wordy(affix: str) -> bool:
+    """A prefix/suffix that reads as words ("projets", "plus de"), not a unit symbol ("€", "M€")."""
+    return " " in affix.strip() or sum(c.isalpha() for c in affix) >= 4

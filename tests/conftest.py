@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from tests.fake_youtube import FakeYouTube, RequestLogger, running
+from tests.postgres_server import Server, Unavailable
+from tests.postgres_server import start as start_postgres
 
 # Property tests: quick and random on a developer's machine; in CI (CI=true) larger and
 # derandomized, so a run passes or fails by the code, never by its seed.
@@ -33,3 +36,45 @@ def request_logger() -> Iterator[RequestLogger]:
         yield logger
     finally:
         logger.stop()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def records_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's records database (ledger, approvals, audit trail): no test writes to the
+    repository's own `.render/audit.sqlite`. Subprocesses inherit it through the environment."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('records') / 'audit.sqlite'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RENDER_AUDIT_DB", url)
+        patch.delenv("RENDER_USER", raising=False)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server | str]:
+    """A throwaway PostgreSQL server for the session, or why none can start here."""
+    try:
+        server = start_postgres()
+    except Unavailable as why:
+        yield str(why)
+        return
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new, empty records database for one test, on SQLite and on PostgreSQL; the commands use it
+    ($RENDER_AUDIT_DB). Without a PostgreSQL server the PostgreSQL tests skip, saying why; in CI they fail."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        if isinstance(server, str):
+            if os.environ.get("CI"):
+                pytest.fail(f"CI needs a PostgreSQL server for these tests: {server}")
+            pytest.skip(f"no PostgreSQL server could start: {server}")
+        url = server.create_database()
+    monkeypatch.setenv("RENDER_AUDIT_DB", url)
+    return url

@@ -91,6 +91,7 @@ def test_a_rendered_video_sends_its_chapters_to_youtube(youtube: FakeYouTube, tm
     starts = {s["type"]: s["start"] for s in manifest["scenes"]}
     expected = f"0:00 Bonjour\n{timestamp(starts['bullets'])} Priorités\n{timestamp(starts['closing'])} Merci"
     assert manifest["publish"]["description"] == "Notre mission.\n\n" + expected
+    assert manifest["chapters"] == {"lines": expected.split("\n"), "not_written": None}
     token = write_token_file(tmp_path / "token.json", youtube.token_info())
     result = CliRunner().invoke(
         upload_command, [str(folder), "--token-file", str(token), "--api-endpoint", youtube.url], catch_exceptions=False

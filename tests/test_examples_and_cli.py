@@ -56,7 +56,8 @@ def test_each_example_renders_as_a_preview_of_45_to_90_seconds(script: Path, tmp
     assert (stream(info, "video")["height"], stream(info, "video")["r_frame_rate"]) == (480, "15/1")
     assert abs(float(info["format"]["duration"]) - manifest["duration"]) < 0.5
     captions = list(srt.parse((folder / f"{script.stem}.{manifest['language']}.srt").read_text(encoding="utf-8")))
-    assert len(captions) == sum(len(s["phrases"]) for s in manifest["scenes"])
+    said = " ".join(p["text"] for s in manifest["scenes"] for p in s["phrases"])
+    assert " ".join(c.content.replace("\n", " ") for c in captions) == said  # every phrase (see test_caption_rules)
 
 
 @pytest.mark.slow

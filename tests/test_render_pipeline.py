@@ -117,9 +117,11 @@ def test_captions_match_when_each_phrase_is_spoken(rendered: dict) -> None:
     folder = rendered["folder"]
     cues = list(srt.parse((folder / "mission.fr.srt").read_text(encoding="utf-8")))
     phrases = [p for s in rendered["manifest"]["scenes"] for p in s["phrases"]]
-    assert [c.content.replace("\n", " ") for c in cues] == [p["text"] for p in phrases]
+    # every phrase, in order; a short one may share a cue with its neighbour (tests/test_caption_rules.py)
+    assert " ".join(c.content.replace("\n", " ") for c in cues) == " ".join(p["text"] for p in phrases)
+    assert {round(c.start.total_seconds(), 3) for c in cues} <= {round(p["start"], 3) for p in phrases}
     assert "Le tchat TOOKAM vous répond." in [c.content for c in cues]  # captions keep the written form
-    assert "« notre mission »" in cues[1].content
+    assert any("« notre mission »" in c.content for c in cues)
     samples = audio_samples(folder / "mission.mp4")
     loud = loud_windows(samples, threshold=0.005)
     for cue in cues:
@@ -146,7 +148,7 @@ def test_frames_show_the_brand(rendered: dict) -> None:
     assert (np.abs(edges.astype(int) - 255).max(axis=1) < 40).mean() > 0.97
     thumb = rendered["folder"] / "mission.thumbnail.png"
     info = stream(ffprobe(thumb), "video")
-    assert info["codec_name"] == "png" and info["width"] == 854
+    assert (info["codec_name"], info["width"], info["height"]) == ("png", 1280, 720)  # YouTube's size, not the video's
 
 
 def test_items_appear_at_their_cue(rendered: dict) -> None:

@@ -60,7 +60,7 @@ def test_the_summary_comes_first_and_the_requests_only_with_verbose(youtube, tmp
     assert field(out, "audience") == "not made for kids"
     assert field(out, "synthetic") == "not declared synthetic"
     assert field(out, "captions") == "fr (mission.fr.srt)"
-    assert field(out, "thumbnail") == "mission.thumbnail.png (generated from a frame of the video)"
+    assert field(out, "thumbnail") == "mission.thumbnail.png (designed by render: title, brand, cast)"
     assert field(out, "legal text") == "none"
     assert field(out, "description") == "Qui nous sommes.  (+1 more line(s))"
     assert field(out, "this run") == "upload the video as a new video; then send the thumbnail, captions, playlist"
@@ -107,6 +107,24 @@ def test_legal_mentions_and_captions_off_are_shown(youtube, tmp_path):
     assert field(result.stdout, "legal text") == mentions[0]
     assert re.search(rf"^ {{16}}{re.escape(mentions[1])}$", result.stdout, flags=re.MULTILINE)
     assert field(result.stdout, "captions") == "off (publish.captions: false)"
+
+
+def test_loudness_chapters_and_burned_captions_are_shown(youtube, tmp_path):
+    build = make_build(tmp_path)
+    result = upload(youtube, build, "--dry-run")
+    assert field(result.stdout, "burned in") == "no"
+    assert field(result.stdout, "chapters") == "none (publish.chapters is off)"
+    assert field(result.stdout, "loudness").startswith("not measured")
+    loudness = {"integrated_lufs": -14.2, "true_peak_dbtp": -1.6, "target_lufs": -14.0, "target_true_peak_dbtp": -1.0}
+    chapters = {"lines": ["0:00 Bonjour", "0:12 Nos valeurs", "0:31 Contact"], "not_written": None}
+    edit_manifest(build, lambda manifest: manifest.update(loudness=loudness, chapters=chapters, captions_burned=True))
+    out = upload(youtube, build, "--dry-run").stdout
+    assert field(out, "burned in") == "yes: the picture shows the captions"
+    assert field(out, "loudness") == "-14.2 LUFS, true peak -1.6 dBTP (target -14 LUFS, at most -1 dBTP)"
+    assert field(out, "chapters") == "3 in the description: 0:00 Bonjour; 0:12 Nos valeurs; 0:31 Contact"
+    why = "YouTube needs at least 3 chapters, and this video has 2 titled part(s)"
+    edit_manifest(build, lambda manifest: manifest.update(chapters={"lines": [], "not_written": why}))
+    assert field(upload(youtube, build, "--dry-run").stdout, "chapters") == f"none: {why}"
 
 
 def test_a_script_without_publish_says_its_defaults_in_the_dry_run_and_before_uploading(youtube, token, tmp_path):

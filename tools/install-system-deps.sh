@@ -7,6 +7,8 @@ PACKAGES=(
   espeak-ng                                  # offline speech (pyttsx3's engine on Linux)
   ffmpeg                                     # encoding, joining, ffprobe
   fonts-noto-core fonts-dejavu-core          # fonts with full French/European coverage
+  chromium chromium-driver poppler-utils     # tests of render review: the page in a real browser, the PDF as pages
+  postgresql                                 # the tests start a throwaway server (records database)
 )
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -34,6 +34,7 @@ PUBLISH_OPTION_NAMES = (
     "force_new",
     "client_secrets",
     "chunk_size",
+    "db",
 )
 
 
@@ -93,6 +94,13 @@ def add_publish_options(command: F) -> F:
             metavar="BYTES",
             help="Upload chunk size, a multiple of 256 KiB.",
         ),
+        click.option(
+            "--db",
+            metavar="URL",
+            default=None,
+            help="The records database (ledger, approvals, audit trail): sqlite:///PATH or "
+            "postgresql://USER@HOST/DB (default: $RENDER_AUDIT_DB, else <project>/.render/audit.sqlite).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -125,8 +133,10 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
     """Publish a rendered video (BUILD_DIR, e.g. build/mission/) to YouTube.
 
     The video, thumbnail, captions and metadata come from BUILD_DIR/manifest.json
-    (written by `render`). BUILD_DIR/publish-ledger.json records what was published,
-    so running again resumes or updates instead of uploading twice.
+    (written by `render`). The publication ledger (in the records database, copied to
+    BUILD_DIR/publish-ledger.json) records what was published, so running again resumes or
+    updates instead of uploading twice. A script with `publish: {require_approval: true}` is
+    published only once `render approve` has recorded approvals of exactly this video.
     """
     options = publish_options_from_kwargs(kwargs)
     if not do_login and build_dir is None:

@@ -1,21 +1,35 @@
 """The publish ledger: which content went to which video on which channel.
 
-`build/<name>/publish-ledger.json` is rewritten atomically after every step, so a
-crash at any point leaves a ledger that tells the next run what exists: the
-upload session to resume, or the video to update instead of uploading again.
+The ledger lives in the records database (:mod:`records.ledger`, SQLite in the project by
+default) and is saved there after every step, so a crash at any point leaves a ledger that
+tells the next run what exists: the upload session to resume, or the video to update
+instead of uploading again.
+
+`build/<name>/publish-ledger.json` is still written, first (atomically), as a copy people
+and older versions of the toolkit read. It is the ledger's former home, so a file the
+database has not seen (a build published before the database existed, a folder copied
+from elsewhere, an older toolkit's or a hand edit) is imported when the ledger is loaded:
+its entries replace those with the same `uid` and the others are appended. Nothing in the
+database is dropped by an import.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contract.errors import InputError
 from contract.files import atomic_write_text
+from records import ledger as rows
+from records.location import folder_key
+from records.store import Store
 
 LEDGER = "publish-ledger.json"
 
@@ -36,6 +50,7 @@ class CaptionRecord(_Model):
 class Entry(_Model):
     """One video: pending while `video_id` is None (then `session_uri` says where to resume)."""
 
+    uid: str = Field(default_factory=lambda: uuid.uuid4().hex, description="the entry's identity in the database")
     account: str = Field(description='"profile:NAME" or "token-file:/abs/path"')
     endpoint: str
     video_sha256: str
@@ -67,24 +82,58 @@ class LedgerData(_Model):
 
 
 class Ledger:
-    """The ledger file of one build folder."""
+    """The ledger of one build folder, kept in the records database `store`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, store: Store) -> None:
         self.path = Path(folder) / LEDGER
         self.data = LedgerData()
+        self.store = store
+        self.key = folder_key(Path(folder))
 
     @classmethod
-    def load(cls, folder: Path) -> Ledger:
-        ledger = cls(folder)
-        if ledger.path.exists():
-            try:
-                ledger.data = LedgerData.model_validate(json.loads(ledger.path.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValidationError) as error:
-                raise InputError(
-                    f"{ledger.path}: unreadable publish ledger ({type(error).__name__})",
-                    hint="restore it from a backup; deleting it makes the next upload a new video",
-                ) from None
+    def load(cls, folder: Path, store: Store, *, read_only: bool = False) -> Ledger:
+        """The folder's ledger: the database's entries, with a ledger file it has not seen imported.
+
+        `read_only` (a dry run): the import is shown, not saved."""
+        ledger = cls(folder, store)
+        saved, seen = rows.load(store, ledger.key)
+        try:
+            entries = [Entry.model_validate_json(row.data) for row in saved]
+        except ValidationError:
+            raise InputError(
+                f"the publish ledger of {folder} in the records database {store.where} is unreadable",
+                hint="restore the database from a backup; deleting its entries makes the next upload a new video",
+            ) from None
+        text = ledger._read_file()
+        imported = text is not None and _sha256(text) != seen
+        if imported:
+            assert text is not None
+            entries = _merged(entries, ledger._parse(text))
+        ledger.data.entries = entries
+        if not read_only and (imported or (text is None and entries)):  # the copy in the folder is written again
+            ledger.save()
         return ledger
+
+    def _read_file(self) -> str | None:
+        if not self.path.exists():
+            return None
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise _unreadable(self.path, error) from None
+
+    def _parse(self, text: str) -> list[Entry]:
+        """The file's entries; those without a `uid` (written before the database) get a stable one."""
+        try:
+            data = json.loads(text)
+            items = data.get("entries") if isinstance(data, dict) else None
+            if isinstance(items, list):
+                for index, item in enumerate(items):
+                    if isinstance(item, dict) and not item.get("uid"):
+                        item["uid"] = _legacy_uid(index, item)
+            return LedgerData.model_validate(data).entries
+        except (json.JSONDecodeError, ValidationError) as error:
+            raise _unreadable(self.path, error) from None
 
     def find(self, account: str, endpoint: str, video_sha256: str) -> Entry | None:
         """The newest entry for this content on this account and server."""
@@ -110,11 +159,46 @@ class Ledger:
         return entry
 
     def save(self) -> None:
-        atomic_write_text(self.path, self.data.model_dump_json(indent=2, exclude_none=False) + "\n")
+        """The file first, then the database: a crash between the two leaves a file the next load imports."""
+        text = self.data.model_dump_json(indent=2, exclude_none=False) + "\n"
+        atomic_write_text(self.path, text)
+        rows.save(
+            self.store,
+            self.key,
+            [
+                rows.Row(e.uid, e.account, e.endpoint, e.video_sha256, e.video_id, e.model_dump_json())
+                for e in self.data.entries
+            ],
+            _sha256(text),
+        )
 
     def touch_and_save(self, entry: Entry) -> None:
         entry.updated = now_iso()
         self.save()
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _legacy_uid(index: int, item: dict[str, Any]) -> str:
+    """The same uid each time the same old entry is imported: its place and what it was created as."""
+    identity = [index, *(str(item.get(k)) for k in ("account", "endpoint", "video_sha256", "created"))]
+    return "legacy-" + hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:32]
+
+
+def _merged(saved: list[Entry], imported: list[Entry]) -> list[Entry]:
+    """The database's entries with the file's: same uid replaced in place, new ones appended."""
+    by_uid = {entry.uid: entry for entry in imported}
+    merged = [by_uid.pop(entry.uid, entry) for entry in saved]
+    return merged + [entry for entry in imported if entry.uid in by_uid]
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    return InputError(
+        f"{path}: unreadable publish ledger ({type(error).__name__})",
+        hint="restore it from a backup, or remove it: the records database keeps what it already imported",
+    )
 
 
 class LedgerLock:

@@ -29,6 +29,7 @@ class PublishOptions:
     timeout: float = DEFAULT_TIMEOUT  # seconds per HTTP request
     attempts: int = 8  # tries per failing request before giving up
     backoff_base: float = 1.0  # first retry waits 0.5–1 s, then doubles (capped at 64 s)
+    db: str | None = None  # the records database URL; default $RENDER_AUDIT_DB or <project>/.render/audit.sqlite
 
     def check(self) -> None:
         if self.chunk_size <= 0 or self.chunk_size % CHUNK_UNIT:

@@ -3,11 +3,13 @@
     from upload.publish import PublishOptions, publish_build
     result = publish_build(Path("build/mission"), PublishOptions(profile="work"))
 
-The build is verified (:mod:`upload.build`), the steps are planned from it and the
-ledger (:mod:`upload.plan`), then printed (`--dry-run`) or executed here. Every step
-is recorded in `build/<name>/publish-ledger.json` as soon as it is done, so running
-again never uploads the same content twice: it resumes an interrupted upload, updates
-changed metadata, and redoes only the steps that are missing or changed.
+The build is verified (:mod:`upload.build`), its approvals are checked when its script
+requires them (:mod:`records.approvals`), the steps are planned from it and the ledger
+(:mod:`upload.plan`), then printed (`--dry-run`) or executed here. Every step is recorded
+in the ledger (the records database, copied to `build/<name>/publish-ledger.json`) as soon
+as it is done, so running again never uploads the same content twice: it resumes an
+interrupted upload, updates changed metadata, and redoes only the steps that are missing or
+changed. Each upload or update is appended to the audit trail once the video id is known.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import TextIO
 
 from contract.errors import InputError, PublishError
 from contract.progress import Reporter, make_reporter
+from records.approvals import ApprovalState, state_of
+from records.store import Store, open_store
 from upload import auth
 from upload.api import Api
 from upload.build import Build, check_schedule, load_build
@@ -43,8 +47,9 @@ def publish_build(
     """Publish `build_dir` (a folder written by `render`) to YouTube.
 
     Raises :class:`InputError` (exit 2) for a bad build or option and :class:`PublishError`
-    (exit 1) when YouTube or the network fails; the messages are the user's. With
-    ``options.dry_run`` the requests are printed to `out` (default stdout) and nothing is sent.
+    (exit 1) when YouTube or the network fails, or when the script requires approvals this
+    exact video lacks; the messages are the user's. With ``options.dry_run`` the requests are
+    printed to `out` (default stdout) and nothing is sent.
     """
     options = options or PublishOptions()
     options.check()
@@ -52,18 +57,45 @@ def publish_build(
     own_reporter = reporter is None
     reporter = reporter or make_reporter()
     try:
-        with load_build(Path(build_dir)) as build:
+        with load_build(Path(build_dir)) as build, open_store(options.db, build.folder, Path.cwd()) as store:
+            approval = state_of(store, build.manifest, build.folder)
             if options.dry_run:
-                return _dry_run(build, options, endpoint, reporter, out)
+                return _dry_run(build, options, endpoint, reporter, out, store, approval)
+            refuse_unapproved(build, approval)
             with LedgerLock(build.folder):
-                return _publish(build, options, endpoint, reporter)
+                return _publish(build, options, endpoint, reporter, store, approval)
     finally:
         if own_reporter:
             reporter.close()
 
 
-def _run(build: Build, options: PublishOptions, endpoint: str, reporter: Reporter, http: object) -> Run:
-    ledger = Ledger.load(build.folder)
+def refuse_unapproved(build: Build, state: ApprovalState) -> None:
+    """Raise (exit 1) unless the approvals the script requires are there for this exact video."""
+    if state.approved:
+        return
+    have = len(state.approvers)
+    names = f": {', '.join(state.approvers)}" if have else ""
+    other = sum(1 for approval in state.approvals if not approval.applies)
+    older = f"; {other} other approval(s) are of another version or no longer valid" if other else ""
+    raise PublishError(
+        f"{build.folder}: this video is not approved: {state.required_by or 'the script'} requires "
+        f"{state.needed} approval(s) by distinct people of exactly this script and video, and it has {have}{names}"
+        + older,
+        hint=f"run `render approve {build.folder} --by NAME [--role ROLE]` once per approver "
+        f"(`render approvals {build.folder}` lists them); a changed script or a new render needs new approvals",
+    )
+
+
+def _run(
+    build: Build,
+    options: PublishOptions,
+    endpoint: str,
+    reporter: Reporter,
+    http: object,
+    store: Store,
+    approval: ApprovalState,
+) -> Run:
+    ledger = Ledger.load(build.folder, store, read_only=http is None)  # a dry run imports nothing
     body = video_body(build.publish, build.language)
     known = ledger.find(options.account, endpoint, build.video.sha256)
     if options.force_new or known is None or not known.video_id or known.metadata_sha256 != fingerprint(body):
@@ -80,20 +112,27 @@ def _run(build: Build, options: PublishOptions, endpoint: str, reporter: Reporte
         reporter,
         Backoff(reporter, attempts=options.attempts, base=options.backoff_base),
         http=http,
+        approval=approval,
     )
 
 
 def _dry_run(
-    build: Build, options: PublishOptions, endpoint: str, reporter: Reporter, out: TextIO | None
+    build: Build,
+    options: PublishOptions,
+    endpoint: str,
+    reporter: Reporter,
+    out: TextIO | None,
+    store: Store,
+    approval: ApprovalState,
 ) -> PublishResult:
-    run = _run(build, options, endpoint, reporter, None)
+    run = _run(build, options, endpoint, reporter, None, store, approval)
     plan = make_plan(run)
     run.entry = plan.entry
     lines = listing(run, plan)
     count = sum(1 for step in plan.steps for call in step.calls(run) if call.request is not None)
     summary = [
         "DRY RUN: nothing is published or changed.",
-        *summary_lines(build, find_channel(options, endpoint), plan.describe()),
+        *summary_lines(build, find_channel(options, endpoint), plan.describe(), approval.describe()),
     ]
     shown = [*summary, ""]
     shown += lines if options.verbose else [f"{count} request(s) would be sent; add --verbose to list them."]
@@ -122,11 +161,13 @@ def _credentials(options: PublishOptions, reporter: Reporter) -> auth.LoadedCred
     return loaded
 
 
-def _publish(build: Build, options: PublishOptions, endpoint: str, reporter: Reporter) -> PublishResult:
+def _publish(
+    build: Build, options: PublishOptions, endpoint: str, reporter: Reporter, store: Store, approval: ApprovalState
+) -> PublishResult:
     loaded = _credentials(options, reporter)
     http = authorized_http(loaded.credentials, options.timeout, endpoint)
     try:
-        run = _run(build, options, endpoint, reporter, http)
+        run = _run(build, options, endpoint, reporter, http, store, approval)
         run.warnings.extend(loaded.warnings)
         note = defaults_note(build)
         if note and make_plan(run).action != "unchanged":  # said before anything is uploaded
@@ -137,6 +178,8 @@ def _publish(build: Build, options: PublishOptions, endpoint: str, reporter: Rep
     entry = run.entry
     assert entry is not None and entry.video_id  # the video steps either succeed or raise
     action = plan.action
+    if action == "unchanged" and not run.recorded():  # published before the audit trail, or it failed then
+        run.record(action)
     reporter.info(f"{'published' if action == 'uploaded' else action}: {entry.url} (video {entry.video_id})")
     locked = forced_private(build.publish.privacy, ((run.current or {}).get("status") or {}).get("privacyStatus"))
     if locked is not None:

@@ -17,6 +17,9 @@ from googleapiclient.http import HttpRequest
 
 from contract.errors import PublishError
 from contract.progress import Reporter
+from records import audit
+from records.approvals import ApprovalState
+from records.store import StoreError
 from upload.api import (
     CAPTION_NAME,
     MAX_PAGES,
@@ -70,6 +73,7 @@ class Run:
     current: dict[str, Any] | None = None  # the video resource as YouTube last returned it
     channel_checked: bool = False
     warnings: list[str] = field(default_factory=list)
+    approval: ApprovalState | None = None  # the approvals this publish relies on (for the audit trail)
 
     @property
     def account(self) -> str:
@@ -86,6 +90,47 @@ class Run:
     def save(self) -> None:
         if self.entry is not None:
             self.ledger.touch_and_save(self.entry)
+
+    def recorded(self) -> bool:
+        """The audit trail already holds a publish of this content as the entry's video."""
+        entry = self.entry
+        found = audit.entries(self.ledger.store, video_sha256=self.build.video.sha256, kind="upload")
+        return entry is not None and any(e.data.get("video_id") == entry.video_id for e in found)
+
+    def record(self, action: str) -> None:
+        """Append this publish to the audit trail, once the video id is known.
+
+        The video exists by then: if the trail cannot be written, say so (exit 1); running again
+        records it without uploading again."""
+        entry = self.entry
+        assert entry is not None and entry.video_id
+        script = self.build.manifest.script
+        data = {
+            "action": action,
+            "video_id": entry.video_id,
+            "url": entry.url,
+            "channel_id": entry.channel_id,
+            "privacy": entry.privacy,
+            "account": self.account,
+            "endpoint": self.endpoint,
+            "folder": self.ledger.key,
+            "name": self.build.manifest.name,
+            "approvals": [a.seq for a in self.approval.applying] if self.approval else [],
+        }
+        try:
+            audit.append(
+                self.ledger.store,
+                "upload",
+                data,
+                script_sha256=script.sha256 if script is not None else None,
+                video_sha256=self.build.video.sha256,
+            )
+        except StoreError as error:
+            raise PublishError(
+                f"the video is published ({entry.url}), but the audit trail could not record it: {error.message}",
+                hint="make the records database writable, then run the same command again: it records the "
+                "publish without uploading the video again",
+            ) from None
 
 
 class Step(Protocol):
@@ -199,6 +244,7 @@ class UpdateVideo:
         entry.privacy = (resource.get("status") or {}).get("privacyStatus") or entry.privacy
         run.current = dict(resource)
         run.save()
+        run.record("updated")
         return False
 
 
@@ -310,6 +356,7 @@ class UploadVideo:
         entry.session_uri = entry.session_started = None
         run.current = dict(resource)
         run.save()
+        run.record("uploaded")
         status = resource.get("status") or {}
         if status.get("uploadStatus") in ("rejected", "failed"):
             why = status.get("rejectionReason") or status.get("failureReason") or "no reason given"

@@ -95,7 +95,7 @@ def _description(text: str) -> str:
 def _thumbnail(build: Build) -> str:
     if build.manifest.outputs.custom_thumbnail is not None:
         return f"{build.thumbnail.name} (the script's publish.thumbnail)"
-    return f"{build.thumbnail.name} (generated from a frame of the video)"
+    return f"{build.thumbnail.name} (designed by render: title, brand, cast)"
 
 
 def _captions(build: Build) -> str:
@@ -106,8 +106,27 @@ def _captions(build: Build) -> str:
     return ", ".join(f"{track.language} ({track.file.name})" for track in build.captions)
 
 
-def summary_lines(build: Build, channel: Channel, action: str) -> list[str]:
-    """The plain summary: who, what, when, where, and what this run does (`action`)."""
+def _loudness(build: Build) -> str:
+    level = build.manifest.loudness
+    if level is None:
+        return "not measured (a silent video, or rendered by an older version)"
+    return (
+        f"{level.integrated_lufs:.1f} LUFS, true peak {level.true_peak_dbtp:.1f} dBTP "
+        f"(target {level.target_lufs:g} LUFS, at most {level.target_true_peak_dbtp:g} dBTP)"
+    )
+
+
+def _chapters(build: Build) -> str:
+    record = build.manifest.chapters
+    if record is None:
+        return "none (publish.chapters is off)"
+    if not record.lines:
+        return f"none: {record.not_written}"
+    return f"{len(record.lines)} in the description: " + "; ".join(record.lines)
+
+
+def summary_lines(build: Build, channel: Channel, action: str, approval: str | None = None) -> list[str]:
+    """The plain summary: who, what, when, where, who approved it (`approval`), and what this run does."""
     publish = build.publish
     rows = [
         ("channel", channel.text),
@@ -119,11 +138,17 @@ def summary_lines(build: Build, channel: Channel, action: str) -> list[str]:
         ("audience", "made for kids" if publish.made_for_kids else "not made for kids"),
         ("synthetic", "declared altered or synthetic" if publish.synthetic_media else "not declared synthetic"),
         ("captions", _captions(build)),
+        ("burned in", "yes: the picture shows the captions" if build.manifest.captions_burned else "no"),
+        ("loudness", _loudness(build)),
+        ("chapters", _chapters(build)),
         ("thumbnail", _thumbnail(build)),
         ("legal text", build.manifest.legal[0] if build.manifest.legal else "none"),
     ]
     rows.extend(("", text) for text in build.manifest.legal[1:])
-    rows.extend([("description", _description(publish.description)), ("this run", action)])
+    rows.append(("description", _description(publish.description)))
+    if approval is not None:
+        rows.append(("approval", approval))
+    rows.append(("this run", action))
     lines = [f"{build.folder}: what `upload` would publish"]
     lines.extend(f"  {label + ':' if label else '':<{_LABEL_WIDTH}} {value}" for label, value in rows)
     note = defaults_note(build)

@@ -29,6 +29,16 @@ def cache_dir_option(command: F) -> F:
     )(command)
 
 
+def db_option(command: F) -> F:
+    return click.option(
+        "--db",
+        metavar="URL",
+        default=None,
+        help="the records database: sqlite:///PATH or postgresql://USER@HOST/DB "
+        "(default: $RENDER_AUDIT_DB, else <project>/.render/audit.sqlite)",
+    )(command)
+
+
 def debug_option(command: F) -> F:
     return click.option("--debug", is_flag=True, help="show tracebacks")(command)
 

@@ -110,6 +110,7 @@ def build(
             use_cache=not flags["no_cache"],
             log=log,
             assembler=assembler,
+            db=publish_options.db,  # --db: the audit trail of the render, and the publish's records
         )
         for item in loaded:
             if display:

@@ -14,6 +14,7 @@ from manim import UP, Circle, FadeIn, RoundedRectangle, VGroup
 
 from contract.script import ComparisonScene
 from scenes.base import Beat, Kit, TimedAnimation, place
+from scenes.contrast import CARD_TINTS
 from scenes.layout import common_size
 from scenes.registry import register
 
@@ -103,7 +104,7 @@ def build(kit: Kit, scene: ComparisonScene) -> list[Beat]:
             height=card_h,
             corner_radius=kit.px(28),
             fill_color=tint,
-            fill_opacity=0.08 if index == 0 else 0.14,
+            fill_opacity=CARD_TINTS[index],  # the contrast check measures text on these tints
             stroke_width=0,
         )
         if stacked:

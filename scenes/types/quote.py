@@ -9,6 +9,7 @@ from manim import DOWN, LEFT, FadeIn, Text, VGroup, Write
 
 from contract.script import QuoteScene
 from scenes.base import Beat, Kit, TimedAnimation, place
+from scenes.contrast import quote_mark_colour
 from scenes.layout import lighten
 from scenes.registry import register
 
@@ -32,7 +33,7 @@ def build(kit: Kit, scene: QuoteScene) -> list[Beat]:
         opening,
         font=kit.font_for("display").family,
         font_size=mark_size * 72,
-        color=brand.secondary,
+        color=quote_mark_colour(brand),  # secondary, darkened when it would not stand out (scenes.contrast)
         weight="BOLD",
         warn_missing_font=False,
     )

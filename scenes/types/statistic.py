@@ -14,7 +14,7 @@ from contract.script import StatisticScene
 from scenes.base import Beat, Kit, TimedAnimation, place
 from scenes.fonts import Measure
 from scenes.layout import build_text, em_of, wrap
-from scenes.numbers import NNBSP, decimals_of, format_number
+from scenes.numbers import NNBSP, decimals_of, format_number, is_wordy
 from scenes.registry import register
 
 if TYPE_CHECKING:
@@ -63,11 +63,6 @@ class CountUp(Animation):
 
     def create_starting_mobject(self) -> Any:
         return VGroup()  # the holder is empty until the first frame; nothing to copy
-
-
-def is_wordy(affix: str) -> bool:
-    """A prefix/suffix that reads as words ("projets", "plus de"), not a unit symbol ("€", "M€")."""
-    return " " in affix.strip() or sum(c.isalpha() for c in affix) >= 4
 
 
 def with_affixes(prefix: str, number: str, suffix: str, language: str) -> str:
