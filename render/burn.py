@@ -29,8 +29,8 @@ from scenes.legal import LEGAL_TEXT_PX
 PORTRAIT_CAPTION_PX = 46  # 9:16 is 1080 wide: 42 characters must still fit a line
 PORTRAIT_BOTTOM = 0.24  # of the height: the Shorts title, channel and music line sit below
 ASS_NAME = "captions.ass"
-BURN_VERSION = "1"  # in the render key: bump when the drawn captions change
-BOX_PAD_PX = 14  # the box around each line, beyond the glyphs
+BURN_VERSION = "4"  # in the render key: bump when the drawn captions change
+BOX_PAD_EM = 0.8  # the box's margin around the words, in em of the caption type
 LEGAL_GAP_PX = 24
 
 
@@ -59,13 +59,13 @@ def caption_look(width: int, height: int, brand: Brand, cues: Sequence[Cue]) -> 
     margin_left = round(MARGIN * width)
     margin_right = round((PORTRAIT_RIGHT_FREE if portrait else MARGIN) * width)
     margin_bottom = round((PORTRAIT_BOTTOM if portrait else MARGIN) * height)
-    pad = BOX_PAD_PX * scale
     size = (PORTRAIT_CAPTION_PX if portrait else CAPTION_PX) * scale
-    room = width - margin_left - margin_right - 2 * pad
+    room = width - margin_left - margin_right
     measure = Measure(body)
     widest = max((measure.width(line) for cue in cues for line in wrap(cue.text).split("\n")), default=0.0)
-    if widest * size > room:
-        size = room / widest
+    if (widest + 2 * BOX_PAD_EM) * size > room:
+        size = room / (widest + 2 * BOX_PAD_EM)
+    pad = BOX_PAD_EM * size
     text, box = caption_colours(brand)
     return CaptionLook(
         width, height, body.family, body.file, size, pad, margin_left, margin_right, margin_bottom, text, box
@@ -101,6 +101,9 @@ def to_ass(cues: Sequence[Cue], look: CaptionLook, lifts: Sequence[int] | None =
     The box is drawn as a shape under the text (libass's own per-line boxes have ragged
     edges), sized from the same font's metrics the text is set in.
     """
+    measure = Measure(FontSpec(look.family, look.font_file))
+    pitch = measure.line_height() * look.size
+    # an ASS font size is the font's line height (ascent + descent), not its em
     header = "\n".join(
         [
             "[Script Info]",
@@ -115,29 +118,27 @@ def to_ass(cues: Sequence[Cue], look: CaptionLook, lifts: Sequence[int] | None =
             "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, "
             "Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, "
             "Alignment, MarginL, MarginR, MarginV, Encoding",
-            _style("Caption", look.family, look.size, look.text),
-            _style("Box", look.family, look.size, look.box),
+            _style("Caption", look.family, pitch, look.text),
+            _style("Box", look.family, pitch, look.box),
             "",
             "[Events]",
             "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text",
         ]
     )
-    measure = Measure(FontSpec(look.family, look.font_file))
-    pitch = measure.line_height() * look.size
     centre = round((look.margin_left + look.width - look.margin_right) / 2)
     events = []
     for k, cue in enumerate(cues):
         lines = wrap(cue.text).split("\n")
         bottom = look.height - look.margin_bottom - (lifts[k] if lifts else 0)
         box_w = max(measure.width(line) for line in lines) * look.size + 2 * look.pad
-        box_h = len(lines) * pitch + 2 * look.pad
+        box_h = len(lines) * pitch + look.pad * 0.6  # the line pitch already holds some room above and below
         start, end = _ass_time(cue.start), _ass_time(cue.end)
         left, top = centre - box_w / 2, bottom - box_h
-        shape = _rounded_rectangle(box_w, box_h, min(look.pad, box_h / 4))
+        shape = _rounded_rectangle(box_w, box_h, min(look.size * 0.35, box_h / 4))
         events.append(f"Dialogue: 0,{start},{end},Box,,0,0,0,,{{\\an7\\pos({left:.1f},{top:.1f})\\p1}}{shape}")
         text = "\\N".join(_ass_escape(line) for line in lines)
         events.append(
-            f"Dialogue: 1,{start},{end},Caption,,0,0,0,,{{\\an2\\pos({centre},{bottom - look.pad:.1f})}}{text}"
+            f"Dialogue: 1,{start},{end},Caption,,0,0,0,,{{\\an2\\pos({centre},{bottom - look.pad * 0.3:.1f})}}{text}"
         )
     return header + "\n" + "\n".join(events) + "\n"
 

@@ -42,6 +42,7 @@ from render.engines import VoiceChoice
 from render.loader import LoadedScript
 from render.narration import SAMPLE_RATE
 from render.planning import FINAL_CRF, FINAL_PRESET, Assembler, PlannedScene
+from render.review import REVIEW_HTML, STORYBOARD_PDF
 from render.tool_versions import versions
 
 
@@ -128,6 +129,9 @@ def write_outputs(parts: FinishedParts) -> None:
             atomic_move(path, folder / path.name)
         atomic_move(manifest_file, folder / MANIFEST_NAME)
         written = True
+        for stale in (REVIEW_HTML, STORYBOARD_PDF):  # they show the previous version: `render review` again
+            with contextlib.suppress(FileNotFoundError):
+                (folder / stale).unlink()
     except OSError as error:
         if error.errno == 28:
             raise EnvironmentProblem(

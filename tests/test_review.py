@@ -420,3 +420,16 @@ def test_labels_follow_the_script_s_language() -> None:
     assert Labels("en-GB").time(65.25) == "1:05.3" and Labels("en")["approval"] == "Approval"
     assert Labels("de")["scene"] == "Scene"  # no German labels: English
     assert Labels("en").time(3723.0) == "1:02:03.0"
+
+
+@pytest.mark.render
+def test_a_new_render_removes_the_review_of_the_version_before(build: Path, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(build.parent.parent, root)  # the project, its cache and its reviewed build
+    folder = root / "build" / build.name
+    assert (folder / REVIEW_HTML).exists() and (folder / STORYBOARD_PDF).exists()
+    script = root / "scripts" / "offre.yaml"
+    script.write_text(script.read_text(encoding="utf-8") + "# a new version\n", encoding="utf-8")
+    options = RenderOptions(out_dir=root / "build", cache_dir=root / "cache", log=lambda _: None)
+    assert render_script(script, options).folder == folder
+    assert not (folder / REVIEW_HTML).exists() and not (folder / STORYBOARD_PDF).exists()

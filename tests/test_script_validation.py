@@ -555,3 +555,15 @@ def test_correct_flow_lists_are_not_flagged(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert load_script(script).script.scenes
+
+
+def test_a_french_script_without_a_rate_is_spoken_slower_so_its_captions_can_be_read() -> None:
+    from contract.script import DEFAULT_RATE, Script
+
+    def rate(language: str, **voice: object) -> int:
+        scene = {"type": "title", "title": "Bonjour", "narration": "Bonjour."}
+        return Script.model_validate({"title": "t", "language": language, "voice": voice, "scenes": [scene]}).voice.rate
+
+    assert rate("fr") == rate("fr-FR") == rate("fr-CA") == 150
+    assert rate("en") == rate("es") == DEFAULT_RATE == 165
+    assert rate("fr", rate=170) == 170  # a rate written is kept

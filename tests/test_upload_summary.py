@@ -60,7 +60,9 @@ def test_the_summary_comes_first_and_the_requests_only_with_verbose(youtube, tmp
     assert field(out, "audience") == "not made for kids"
     assert field(out, "synthetic") == "not declared synthetic"
     assert field(out, "captions") == "fr (mission.fr.srt)"
-    assert field(out, "thumbnail") == "mission.thumbnail.png (designed by render: title, brand, cast)"
+    assert field(out, "thumbnail") == (
+        "mission.thumbnail.png (designed by render from the title, the brand and the first cast member if any)"
+    )
     assert field(out, "legal text") == "none"
     assert field(out, "description") == "Qui nous sommes.  (+1 more line(s))"
     assert field(out, "this run") == "upload the video as a new video; then send the thumbnail, captions, playlist"

@@ -95,7 +95,7 @@ def _description(text: str) -> str:
 def _thumbnail(build: Build) -> str:
     if build.manifest.outputs.custom_thumbnail is not None:
         return f"{build.thumbnail.name} (the script's publish.thumbnail)"
-    return f"{build.thumbnail.name} (designed by render: title, brand, cast)"
+    return f"{build.thumbnail.name} (designed by render from the title, the brand and the first cast member if any)"
 
 
 def _captions(build: Build) -> str:
