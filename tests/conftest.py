@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.fake_youtube import FakeYouTube, RequestLogger, running
+from tests.fake_youtube import FakeYouTube, RequestLogger, running, write_token_file
 from tests.postgres_server import Server, Unavailable
 from tests.postgres_server import start as start_postgres
 
@@ -26,6 +26,18 @@ def youtube() -> Iterator[FakeYouTube]:
     """A running fake YouTube on 127.0.0.1 for one test."""
     with running() as fake:
         yield fake
+
+
+@pytest.fixture
+def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's own YouTube logins (profiles in ~/.config) are never read (`usefixtures` it)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
+
+
+@pytest.fixture
+def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
+    """A token file the fake YouTube accepts."""
+    return write_token_file(tmp_path / "token.json", youtube.token_info())
 
 
 @pytest.fixture

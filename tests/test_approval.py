@@ -15,20 +15,13 @@ import pytest
 from records.approvals import approval_state
 from records.store import open_store
 from render.audit_trail import record_render
-from tests.fake_youtube import FakeYouTube, edit_manifest, make_build, set_publish, write_token_file
+from tests.fake_youtube import edit_manifest, make_build, set_publish
 from tests.records_tools import render_cli, trail, upload_cli
 
 MARIE = ("--by", "Marie Dupont", "--role", "compliance", "--comment", "ok pour diffusion")
 
 
-@pytest.fixture(autouse=True)
-def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
-
-
-@pytest.fixture
-def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
-    return write_token_file(tmp_path / "token.json", youtube.token_info())
+pytestmark = pytest.mark.usefixtures("no_real_login")  # never the user's own logins
 
 
 def approved_build(tmp_path: Path, **publish: object) -> Path:

@@ -22,7 +22,7 @@ from records import audit
 from records import ledger as ledger_rows
 from records.store import open_store
 from render.audit_trail import record_render
-from tests.fake_youtube import FakeYouTube, make_build, write_token_file
+from tests.fake_youtube import make_build
 from tests.helpers import REPO, make_project
 from tests.records_tools import render_cli, trail, upload_cli
 
@@ -37,14 +37,7 @@ publish: {privacy: unlisted, require_approval: true}
 """
 
 
-@pytest.fixture(autouse=True)
-def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
-
-
-@pytest.fixture
-def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
-    return write_token_file(tmp_path / "token.json", youtube.token_info())
+pytestmark = pytest.mark.usefixtures("no_real_login")  # never the user's own logins
 
 
 def chain_of(url: str, count: int) -> None:

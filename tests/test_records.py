@@ -17,20 +17,13 @@ from sqlalchemy import inspect, text
 from records.location import FILE, FOLDER, default_path, folder_key, resolve_url
 from records.store import open_store
 from records.tables import metadata
-from tests.fake_youtube import FakeYouTube, make_build, write_token_file
+from tests.fake_youtube import make_build
 from tests.records_tools import trail, upload_cli
 
 LEDGER = "publish-ledger.json"
 
 
-@pytest.fixture(autouse=True)
-def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
-
-
-@pytest.fixture
-def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
-    return write_token_file(tmp_path / "token.json", youtube.token_info())
+pytestmark = pytest.mark.usefixtures("no_real_login")  # never the user's own logins
 
 
 def ledger_file(build: Path) -> dict:

@@ -86,10 +86,7 @@ def not_reading_the_channel(fake: FakeYouTube) -> list[Any]:
     return [r for r in fake.requests if (r.method, r.path) != ("GET", "/youtube/v3/channels")]
 
 
-@pytest.fixture(autouse=True)
-def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The user's own YouTube logins (profiles in ~/.config) are never read by these tests."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
+pytestmark = pytest.mark.usefixtures("no_real_login")  # never the user's own logins
 
 
 def run_cli(args: list[str], env: dict[str, str] | None = None) -> Any:
@@ -104,11 +101,6 @@ def cli_publish(fake: FakeYouTube, token: Path, build: Path, *extra: str) -> Any
 def publish(fake: FakeYouTube, token: Path | None, build: Path, **changes: Any) -> PublishResult:
     """`publish_build` with the test options (see :func:`options`) and plain progress lines."""
     return publish_build(build, options(fake, token, **changes), PlainReporter())
-
-
-@pytest.fixture
-def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
-    return write_token_file(tmp_path / "token.json", youtube.token_info())
 
 
 @pytest.fixture

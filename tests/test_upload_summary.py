@@ -13,19 +13,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.fake_youtube import CHUNK_UNIT, FakeYouTube, edit_manifest, make_build, write_token_file
+from tests.fake_youtube import CHUNK_UNIT, FakeYouTube, edit_manifest, make_build
 from upload.cli import command
 
-
-@pytest.fixture(autouse=True)
-def no_real_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The user's own logins (profiles in ~/.config) are never read by these tests."""
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-real-config"))
-
-
-@pytest.fixture
-def token(youtube: FakeYouTube, tmp_path: Path) -> Path:
-    return write_token_file(tmp_path / "token.json", youtube.token_info())
+pytestmark = pytest.mark.usefixtures("no_real_login")  # never the user's own logins
 
 
 def upload(fake: FakeYouTube, build: Path, *extra: str) -> Any:
