@@ -5,7 +5,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 DEMO ?= scripts/notre-mission.yaml
 
-.PHONY: demo test test-fast bench install clean lint
+.PHONY: demo test test-fast bench install clean lint pico
 
 demo: $(STAMP)
 	$(VENV)/bin/render $(DEMO)
@@ -27,6 +27,11 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 install: $(STAMP)
+
+# optional, on purpose: SVOX Pico for `voice: {engine: pico}` (Debian non-free; the machine's
+# package sources are left as they are). Nothing else depends on it.
+pico:
+	bash tools/install-pico.sh
 
 $(STAMP): pyproject.toml tools/install-system-deps.sh
 	bash tools/install-system-deps.sh

@@ -197,8 +197,17 @@ RATE_BY_LANGUAGE = {"fr": 150}
 
 
 class Voice(Strict):
-    engine: str = Field("pyttsx3", description='TTS engine: "pyttsx3" (espeak-ng) or "silent"')
+    engine: str = Field(
+        "pyttsx3",
+        description='TTS engine: "pyttsx3" (espeak-ng), "pico" (SVOX Pico), "piper" (a Piper voice file), '
+        '"recorded" or "silent"',
+    )
     id: str | None = Field(None, description="engine voice id; default: best voice for `language`")
+    model: Annotated[str | None, NOT_SHOWN] = Field(
+        None,
+        description="piper: the voice file (.onnx, its .onnx.json beside it), relative to the script's folder, "
+        "inside the project",
+    )
     rate: StrictInt = Field(
         DEFAULT_RATE, ge=60, le=450, description="words per minute; default 165, 150 for French (`language: fr`)"
     )
@@ -489,6 +498,12 @@ def _no_angle_brackets(value: str, field: str) -> None:
 class Script(Strict):
     title: NonEmptyText
     language: str = "en"
+    languages: list[str] | None = Field(
+        None,
+        description="several languages, the original first: [fr, en]; each shown or spoken text is then "
+        "a text or a mapping {fr: ..., en: ...} ({all: ...}: the same in every language); "
+        "each language renders as its own video, OUT/<name>-<lang>/",
+    )
     voice: Voice = Field(default_factory=Voice)
     brand: Brand | FileName | None = Field(None, description="a path to a brand YAML file, or the mapping inline")
     video: Video = Field(default_factory=Video)
@@ -521,6 +536,20 @@ class Script(Strict):
         if not LANGUAGE_TAG.match(value):
             raise refuse(f"{value!r} is not a language tag; write for example fr, fr-FR, en or en-GB")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str] | None) -> list[str] | None:
+        for tag in value or []:
+            if not LANGUAGE_TAG.match(tag) or tag == "all":
+                raise refuse(f"{tag!r} is not a language tag; write for example fr, fr-FR, en or en-GB")
+        return value
+
+    @model_validator(mode="after")
+    def _language_is_declared(self) -> Script:
+        if self.languages is not None and self.language not in self.languages:
+            raise refuse(f"`language: {self.language}` is not one of `languages` ({', '.join(self.languages)})")
+        return self
 
     _cast_names = field_validator("cast")(lambda cls, v: check_cast_names(v))
 

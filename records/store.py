@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -171,6 +172,8 @@ def _migrate(store: Store) -> None:
     if current == head:
         return
     config = _alembic_config()
+    # alembic logs each step at INFO; under a root handler (Manim installs one) users would see them
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         with store.writing() as connection:  # two first openings at once: the second finds it done
             config.attributes["connection"] = connection

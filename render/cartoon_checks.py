@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pydantic import ValidationError
 
-from contract.errors import InputError
+from contract.errors import EnvironmentProblem, InputError
 from contract.problems import Problem
 from contract.scene_types.cast import CastLook, CharacterPlacement, PropPlacement, character_name
 from contract.script import SceneBase, Script
@@ -68,10 +68,14 @@ def _voice(script: Script, name: str, doc: Document) -> list[Problem]:
                 f"use one of: {', '.join(sorted(ENGINES))}",
             )
         ]
+    if getattr(ENGINES[voice.engine], "needs_model", False):
+        return []  # its voice is a file: the loader's file checks read it (render/engines/piper.py)
     try:
         engine_for(voice.engine).choose_voice(script.language, voice.id, voice.rate)
     except InputError as error:
         return [doc.problem((*where, "id") if voice.id else where, error.message, error.hint)]
+    except EnvironmentProblem as error:  # the engine is not installed: exit 1, saying where it is asked for
+        raise EnvironmentProblem(str(doc.problem((*where, "engine"), error.message)), error.hint) from None
     except ValidationError:
         return []
     return []

@@ -1,6 +1,7 @@
 """`render`: a click group over the render library, in the manner of manim-slides.
 
     render build SCRIPT.yaml ...     (also plain `render SCRIPT.yaml ...`, as before)
+    render batch BATCH.yaml          (scripts × aspects, one summary table)
     render check SCRIPT.yaml ...
     render lint SCRIPT.yaml ... [--strict] [--json]
     render schema | render voices [LANG ...] | render cache info | render cache prune --keep 2G
@@ -18,6 +19,7 @@ import click
 from contract.reporting import ensure_utf8_mode, make_streams_safe
 from render.commands.approve import approvals, approve
 from render.commands.audit import audit
+from render.commands.batch import batch
 from render.commands.build import build
 from render.commands.cache import cache
 from render.commands.check import check
@@ -59,7 +61,7 @@ def group() -> None:
     """
 
 
-for _command in (build, check, lint, schema, voices, cache, icons, styles, props, recording_script, review):
+for _command in (build, batch, check, lint, schema, voices, cache, icons, styles, props, recording_script, review):
     group.add_command(_command)
 for _command in (approve, approvals, audit):  # approvals bound to content, and the audit trail
     group.add_command(_command)

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from contract.errors import InputError
+from contract.errors import EnvironmentProblem, InputError
 from contract.problems import Problem
 from contract.scene_errors import UnknownIcon
 from contract.script import (
@@ -244,10 +244,15 @@ def _voice(data: dict[str, Any], doc: Document) -> list[Problem]:
         voice = Voice.model_validate(data.get("voice", {}))
     except ValidationError:
         return []
+    if getattr(ENGINES[voice.engine], "needs_model", False):
+        return []  # its voice is a file: the loader's file checks read it (render/engines/piper.py)
     try:
         engine_for(voice.engine).choose_voice(language.strip(), voice.id, voice.rate)
     except InputError as error:
         return [doc.problem(("voice", "id") if voice.id else ("language",), error.message, error.hint)]
+    except EnvironmentProblem as error:  # the engine is not installed: still exit 1, but say where it is asked for
+        where: Path_ = ("voice", "engine") if isinstance(given, dict) and "engine" in given else ("language",)
+        raise EnvironmentProblem(str(doc.problem(where, error.message)), error.hint) from None
     return []
 
 

@@ -29,8 +29,10 @@ from contract.scene_errors import FieldError
 from contract.script import MAX_MINUTES, MAX_MINUTES_DEFAULT, Brand, Script
 from render.content_checks import check_model, check_raw
 from render.contrast_checks import check_contrast
+from render.engines.piper import check_piper_models
 from render.engines.recorded import check_recordings
 from render.file_checks import Files, check_script_files, load_brand, resolve_path
+from render.languages import declared_languages, localise, variant_name
 from render.model_problems import validation_problems
 from render.script_yaml import MAX_DEPTH, MAX_NODES, MAX_SCRIPT_BYTES, Document, parse_yaml
 
@@ -42,6 +44,7 @@ __all__ = [
     "LoadedScript",
     "find_project_root",
     "load_script",
+    "load_variants",
     "parse_yaml",
     "resolve_path",
 ]
@@ -68,10 +71,13 @@ class LoadedScript:
     raw: bytes
     document: Document
     environment: list[Problem] = field(default_factory=list)  # machine problems (a font not installed)
+    variant: str | None = None  # the language of this variant of a `languages: [...]` script, else None
+    languages: tuple[str, ...] = ()  # a `languages: [...]` script's languages, the original first
 
     @property
     def name(self) -> str:
-        return self.file.stem
+        """The script's file name without .yaml; a variant's: `<name>-<lang>`."""
+        return self.file.stem if self.variant is None else variant_name(self.file.stem, self.variant)
 
     def locate(self, error: InputError) -> InputError:
         """A scene's error about one field, as a problem at that field's place in the script."""
@@ -80,12 +86,65 @@ class LoadedScript:
         return ScriptError([self.document.problem(error.path, error.detail, error.hint)])
 
 
-def load_script(file: Path | str, *, project_root: Path | None = None) -> LoadedScript:
-    """Parse, validate and resolve a script; raise ScriptError listing every problem."""
+def load_variants(
+    file: Path | str, *, languages: tuple[str, ...] = (), project_root: Path | None = None
+) -> list[LoadedScript]:
+    """Every language variant of a script (only `languages`, when given), or the one-language script.
+
+    The problems of every variant are reported together, each once.
+    """
+    file = Path(file)
+    declared = declared_languages(parse_yaml(file, keep_going=True))
+    if declared is None or declared.problems:
+        wanted = [None] if declared is None else [declared.original]
+    else:
+        wanted = list(dict.fromkeys(languages or declared.declared))
+    if languages:
+        known = declared.declared if declared is not None else (_single_language(file),)
+        unknown = [lang for lang in languages if lang not in known]
+        if unknown:
+            raise InputError(
+                f"{file}: no {', '.join(unknown)} version: the script is written in {', '.join(known)}",
+                hint="add the language to `languages: [...]` and its texts, or choose one of these with --lang",
+            )
+        if declared is None:
+            wanted = [None]
+    variants: list[LoadedScript] = []
+    problems: list[Problem] = []
+    for language in wanted:
+        try:
+            variants.append(load_script(file, project_root=project_root, language=language))
+        except ScriptError as error:
+            problems.extend(p for p in error.problems if p not in problems)
+    if problems:
+        raise ScriptError(problems)
+    return variants
+
+
+def _single_language(file: Path) -> str:
+    data = parse_yaml(file, keep_going=True).data
+    language = data.get("language", "en") if isinstance(data, dict) else "en"
+    return str(language)
+
+
+def load_script(file: Path | str, *, project_root: Path | None = None, language: str | None = None) -> LoadedScript:
+    """Parse, validate and resolve a script; raise ScriptError listing every problem.
+
+    For a script with `languages: [...]`, the variant in `language` (default: the original).
+    """
     file = Path(file)
     doc = parse_yaml(file, keep_going=True)
-    data: dict[str, Any] = doc.data
     problems: list[Problem] = list(doc.problems)
+    declared = declared_languages(doc)
+    variant: str | None = None
+    if declared is not None:
+        problems.extend(declared.problems)
+        variant = language or declared.original
+        if variant not in declared.declared and not declared.problems:
+            raise InputError(f"{file}: no {variant} version", hint=f"its languages: {', '.join(declared.declared)}")
+        doc, missing = localise(doc, variant, declared)
+        problems.extend(missing)
+    data: dict[str, Any] = doc.data
     script: Script | None
     try:
         script = Script.model_validate(data)
@@ -99,6 +158,7 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
     problems.extend(brand.problems)
     problems.extend(check_script_files(data, files))
     problems.extend(check_recordings(data, files))  # `voice: {engine: recorded}`: every beat's file
+    problems.extend(check_piper_models(data, files))  # `voice: {engine: piper}`: the voice file and its JSON
     model_fields = {p.field for p in problems}
     problems.extend(p for p in check_raw(data, doc) if p.field not in model_fields)
     if script is not None and not problems:
@@ -117,6 +177,8 @@ def load_script(file: Path | str, *, project_root: Path | None = None) -> Loaded
         raw=doc.raw,
         document=doc,
         environment=brand.environment,
+        variant=variant,
+        languages=declared.declared if declared is not None else (),
     )
 
 

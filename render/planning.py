@@ -103,7 +103,8 @@ def plan_scenes(
         inputs = [p for p in (image, loaded.brand.font_file, loaded.brand.logo) if p]
         key = digest(
             "scene",
-            job.model_dump(mode="json"),
+            # a scene drawn the same in every language is rendered once for all of a script's languages
+            job.model_dump(mode="json", exclude=None if scene.draws_language else {"language"}),
             [file_sha256(Path(p)) for p in inputs],
             fingerprint,
             tool_versions["manim"],

@@ -6,8 +6,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from contract.script import Voice
 from render.cache import Cache, digest
 from render.engines import SpeechEngine, VoiceChoice, engine_for, synthesize_trimmed
+from render.file_checks import resolve_path
 from render.loader import LoadedScript
 from render.narration import spoken_form
 from render.spoken import speech_id
@@ -25,13 +27,19 @@ def speech_key(voice: VoiceChoice, spoken: str) -> str:
         "speech",
         NARRATION_VERSION,
         voice.engine,
-        voice.voice_id,
+        voice.key_id or voice.voice_id,
         voice.language,
         voice.rate,
         voice.engine_version,
-        versions()["pyttsx3"],
+        *_library_versions(voice),
         spoken,
     )
+
+
+def _library_versions(voice: VoiceChoice) -> list[str]:
+    """pyttsx3's version for the engines that have always had it in their keys; other engines'
+    own `engine_version` says everything (pico's is its dpkg version)."""
+    return [versions()["pyttsx3"]] if voice.engine in ("pyttsx3", "silent") else []
 
 
 def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceChoice, dict[str, Path], dict[str, str]]:
@@ -45,7 +53,7 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
 
         return prepare_recorded(loaded, cache, log)
     engine = engine_for(script.voice.engine)
-    voice = engine.choose_voice(script.language, script.voice.id, script.voice.rate)
+    voice = _choose(engine, loaded, script.voice)
     voices: dict[str | None, tuple[SpeechEngine, VoiceChoice]] = {None: (engine, voice)}
     wavs: dict[str, Path] = {}
     keys: dict[str, str] = {}
@@ -55,7 +63,7 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
             member = script.cast.get(speaker) if speaker else None
             own = member.voice_over(script.voice) if member else script.voice
             own_engine = engine_for(own.engine)
-            voices[speaker] = (own_engine, own_engine.choose_voice(script.language, own.id, own.rate))
+            voices[speaker] = (own_engine, _choose(own_engine, loaded, own))
         spoken = spoken_form(text, script.lexicon)
         key = speech_key(voices[speaker][1], spoken)  # the voice is part of the key
         ident = speech_id(text, speaker)
@@ -68,6 +76,14 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
     for speaker, items in missing.items():
         _synthesize(items, voices[speaker], cache, log, wavs)
     return voice, wavs, keys
+
+
+def _choose(engine: SpeechEngine, loaded: LoadedScript, voice: Voice) -> VoiceChoice:
+    """The engine's voice; an engine whose voice is a file (piper) gets that file's path as the id."""
+    voice_id = voice.id
+    if getattr(engine, "needs_model", False):
+        voice_id = str(resolve_path(voice.model, loaded.file.resolve().parent, loaded.root)) if voice.model else None
+    return engine.choose_voice(loaded.script.language, voice_id, voice.rate)
 
 
 def _synthesize(

@@ -107,6 +107,22 @@ def render_scenes(
     return Rendered(clips, batch.seconds, batch.thumbnail, batch.thumbnail_seconds)
 
 
+def render_into_cache(
+    todo: list[PlannedScene],
+    cache: Cache,
+    jobs: int,
+    log: Log,
+    progress: Callable[[int, int], None] | None = None,
+    describe: Callable[[PlannedScene], str] | None = None,
+) -> int:
+    """Scenes of several videos (a batch) through one pool into the cache, so every core stays busy
+    across videos; each video's own render then finds its clips cached. Returns how many were rendered."""
+    missing = {p.key: p for p in todo if not cache.get("scene", p.key, ".mp4")}  # one render per key
+    if missing:
+        _Batch(cache, log, progress, len(missing), describe=describe).render(list(missing.values()), jobs, None)
+    return len(missing)
+
+
 @dataclass
 class _Batch:
     """The scenes of one render that the cache did not have, rendered by a pool of forked workers."""
@@ -119,6 +135,8 @@ class _Batch:
     seconds: dict[int, float] = field(default_factory=dict)
     thumbnail: Path | None = None
     thumbnail_seconds: float | None = None
+    describe: Callable[[PlannedScene], str] | None = None  # how a scene is named in the log (a batch's)
+    done: int = 0
 
     def render(
         self,
@@ -186,11 +204,10 @@ class _Batch:
                 self.clips[item.job.index] = (
                     self.cache.put("scene", item.key, ".mp4", target) if self.cache.enabled else target
                 )
-                self.log(
-                    f"  scene {item.job.index + 1}/{self.scene_count} ({item.job.scene.type}) "
-                    f"rendered in {self.seconds[item.job.index]:.1f} s"
-                )
-                self._report(len(self.seconds), count)
+                which = self.describe(item) if self.describe else f"{item.job.index + 1}/{self.scene_count}"
+                self.log(f"  scene {which} ({item.job.scene.type}) rendered in {seconds:.1f} s")
+                self.done += 1
+                self._report(self.done, count)
 
     def _adopt_thumbnail(self, item: PlannedThumbnail, target: Path, seconds: float) -> None:
         self.thumbnail = self.cache.put("thumbnail", item.key, ".png", target) if self.cache.enabled else target

@@ -63,7 +63,6 @@ class Kit:
         self.font: FontSpec = brand_font(job.brand.font, job.brand.font_file)
         self.body_font = self._font(job.brand.body_font)
         self.heading_font = self._font(job.brand.heading_font)
-        self.language = job.language
         self.path = job.field_path
         self.opening: list[Mobject] = []  # on screen from the first frame, in with the entrance
         self.fixed: list[Mobject] = []  # on screen from the first frame to the last (no fade)
@@ -98,6 +97,13 @@ class Kit:
     @property
     def min_text(self) -> float:
         return self.frame.px(MIN_TEXT_PX)
+
+    @property
+    def language(self) -> str:
+        """The script's language; only for a scene type that declares `draws_language` (its cache key holds it)."""
+        if not type(self.job.scene).draws_language:
+            raise AssertionError(f"{type(self.job.scene).__name__} reads the language: set draws_language = True")
+        return self.job.language
 
     @property
     def is_french(self) -> bool:

@@ -115,6 +115,10 @@ class SceneBase(Strict):
     """The elements in cue order (for a list scene: those before the entries)."""
     entries_field: ClassVar[str | None] = None
     """A list field whose entries appear one by one, each on its own cue after `cue_names`."""
+    draws_language: ClassVar[bool] = False
+    """The picture depends on the script's language (number formats, quote marks): only then does
+    the scene's cache key hold the language (other clips are shared by a script's languages), and
+    only then may its code read `kit.language`."""
 
     narration: Annotated[Narration | None, NOT_SHOWN] = Field(
         None, description="what the voice says; a string or a list of beats"

@@ -27,6 +27,7 @@ def yaml_float_spelling(text: str) -> str | None:
 @scene_type
 class StatisticScene(SceneBase):
     cue_names: ClassVar[tuple[str, ...]] = ("number", "label")
+    draws_language: ClassVar[bool] = True  # 12 500 / 12,500; 3,5 % / 3.5%
 
     type: Literal["statistic"]
     value: float

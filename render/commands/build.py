@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from contract.progress import RichReporter
 from contract.reporting import say
 from render.commands._common import CONTEXT, cache_dir_option, debug_option, finish, scripts_argument
 from upload.cli import add_publish_options, publish_options_from_kwargs
+
+if TYPE_CHECKING:
+    from render.loader import LoadedScript
 
 
 @click.command(context_settings=CONTEXT)
@@ -33,6 +36,13 @@ from upload.cli import add_publish_options, publish_options_from_kwargs
     help="output folder; each script gets OUT/<name>/",
 )
 @click.option("--preview", is_flag=True, help="fast draft: 480p, 15 fps, same timing")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    metavar="LANG",
+    help="render only this language of a `languages: [...]` script (repeatable); default: every one",
+)
 @click.option("--check", is_flag=True, help="validate the scripts only; render nothing (= render check)")
 @click.option(
     "--jobs",
@@ -75,6 +85,7 @@ def build(
     cache_dir: Path | None,
     keep: str,
     debug: bool,
+    langs: tuple[str, ...],
     **flags: Any,
 ) -> None:
     """Render SCRIPTS into OUT/<name>/: video, captions, thumbnail and manifest.json."""
@@ -93,12 +104,12 @@ def build(
         if flags["cache_info"] or flags["cache_prune"]:
             return show_cache(cache_dir, prune_to=keep if flags["cache_prune"] else None)
         if flags["check"]:
-            return check_scripts(scripts)
+            return check_scripts(scripts, langs)
 
         from render.cache import default_cache_dir
         from render.pipeline import RenderOptions, render_loaded
 
-        loaded = load_all(scripts)
+        loaded = load_all(scripts, langs)
         quiet = flags["quiet"]
         display = RichReporter(unit="scenes") if sys.stderr.isatty() and not quiet else None
         log: Callable[[str], None] = (lambda _line: None) if quiet else (display.info if display else say)
@@ -112,6 +123,7 @@ def build(
             assembler=assembler,
             db=publish_options.db,  # --db: the audit trail of the render, and the publish's records
         )
+        durations: list[tuple[LoadedScript, float]] = []
         for item in loaded:
             if display:
                 options.progress = functools.partial(display.progress, item.name)
@@ -120,6 +132,7 @@ def build(
             finally:
                 if display:
                     display.close()
+            durations.append((item, result.duration))
             if quiet:
                 click.echo(str(result.video))
             if flags["publish"]:
@@ -127,6 +140,33 @@ def build(
                 from upload.publish import publish_build
 
                 print_result(publish_build(result.folder, publish_options))
+        for line in variant_durations(durations):
+            log(line)
         return None
 
     finish(action, debug)
+
+
+def variant_durations(durations: list[tuple[LoadedScript, float]]) -> list[str]:
+    """A line per language variant rendered: its length, and how much longer than the original's.
+
+    A translation is rarely as long as its original; the difference says whether the scenes'
+    timing (set by the narration) still suits the pictures.
+    """
+    lines: list[str] = []
+    scripts: dict[Path, list[tuple[LoadedScript, float]]] = {}
+    for item, seconds in durations:
+        if item.variant is not None:
+            scripts.setdefault(item.file, []).append((item, seconds))
+    for variants in scripts.values():
+        if len(variants) < 2:
+            continue
+        original = next((s for item, s in variants if item.variant == item.languages[0]), None)
+        for item, seconds in variants:
+            text = f"{item.name}: {seconds:.1f} s"
+            if original and item.variant != item.languages[0]:
+                text += f" ({(seconds - original) / original * 100:+.0f} % against {item.languages[0]})"
+            elif item.variant == item.languages[0]:
+                text += " (original)"
+            lines.append(text)
+    return lines

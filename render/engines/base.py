@@ -24,6 +24,18 @@ class VoiceChoice:
     language: str
     rate: int
     engine_version: str
+    key_id: str = ""  # what stands for `voice_id` in cache keys when that is a machine's path (piper)
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice as `render voices` lists it."""
+
+    engine: str
+    voice_id: str
+    languages: tuple[str, ...]
+    quality: str  # a class, not a score: "formant", "hmm", "neural (medium)", ...
+    licence: str
 
 
 class SpeechEngine(Protocol):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.errors import EnvironmentProblem, InputError
-from render.engines.base import VoiceChoice, speech_engine
+from render.engines.base import VoiceChoice, VoiceInfo, speech_engine
 
 
 @speech_engine("pyttsx3")
@@ -192,3 +192,9 @@ def espeak_version() -> str:
         return "unknown"
     match = re.search(r"(\d+\.\d+[\w.-]*)", out)
     return match.group(1) if match else "unknown"
+
+
+def list_voices() -> list[VoiceInfo]:
+    """espeak-ng's voices (pyttsx3's engine)."""
+    licence = "GPL-3.0-or-later (espeak-ng); the speech it makes is yours to use"
+    return [VoiceInfo("pyttsx3", vid, langs, "formant (robotic)", licence) for vid, langs in espeak_voices().items()]
