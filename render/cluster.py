@@ -69,6 +69,9 @@ def connect(address: str) -> Any:
     return client
 
 
+WAIT_FOR_WORKERS = 30.0  # seconds
+
+
 def _distributed() -> Any:
     # Dask's API is untyped; reached through Any so strict mypy checks the rest
     return importlib.import_module("distributed")
@@ -76,6 +79,13 @@ def _distributed() -> Any:
 
 def check_versions(client: Any) -> None:
     """Run the version digest on every worker; refuse a cluster whose workers differ from this machine."""
+    try:  # workers started with the scheduler may still be connecting
+        client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+    except TimeoutError:
+        raise EnvironmentProblem(
+            f"the render cluster has no workers (waited {WAIT_FOR_WORKERS:g} s)",
+            hint="start some with `dask worker ...`",
+        ) from None
     workers = client.run(version_digest)
     if not workers:
         raise EnvironmentProblem("the render cluster has no workers", hint="start some with `dask worker ...`")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from tests.fake_youtube import FakeYouTube, RequestLogger, running, write_token_file
+from tests.helpers import REPO
 from tests.postgres_server import Server, Unavailable
 from tests.postgres_server import start as start_postgres
 
@@ -90,3 +93,33 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
         url = server.create_database()
     monkeypatch.setenv("RENDER_AUDIT_DB", url)
     return url
+
+
+@pytest.fixture(scope="session")
+def rendered_examples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, str]]]:
+    """Every example in scripts/ rendered once as a preview (480p, 15 fps: the same timing), with its
+    log, for the tests that look at them (they render in a subprocess, as a user runs `render`)."""
+    out = tmp_path_factory.mktemp("examples")
+    results = {}
+    for script in sorted((REPO / "scripts").glob("*.yaml")):
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "render",
+                "--preview",
+                "--out",
+                str(out),
+                "--cache-dir",
+                str(out / "cache"),
+                str(script),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        assert run.returncode == 0, run.stderr
+        results[script.stem] = (out / f"{script.stem}.preview", run.stdout + run.stderr)
+    yield results

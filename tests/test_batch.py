@@ -167,6 +167,10 @@ class FakeClient:
     def run(self, function: object) -> dict[str, str]:
         return self.digests
 
+    def wait_for_workers(self, n_workers: int, timeout: float) -> None:
+        if len(self.digests) < n_workers:
+            raise TimeoutError
+
 
 def test_workers_with_other_versions_are_refused() -> None:
     from contract.errors import EnvironmentProblem

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -381,35 +377,6 @@ def _vtt_cues(text: str) -> list[srt.Subtitle]:
     return [
         srt.Subtitle(s.index, s.start, s.end, html.unescape(s.content)) for s in srt.parse(body)
     ]  # the srt parser reads WebVTT's cue blocks once the header is off
-
-
-@pytest.fixture(scope="module")
-def rendered_examples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[Path, str]]]:
-    """Every example rendered once as a preview (480p, 15 fps: the same timing), with its log."""
-    out = tmp_path_factory.mktemp("examples")
-    results = {}
-    for script in EXAMPLES:
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "render",
-                "--preview",
-                "--out",
-                str(out),
-                "--cache-dir",
-                str(out / "cache"),
-                str(script),
-            ],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
-        assert run.returncode == 0, run.stderr
-        results[script.stem] = (out / f"{script.stem}.preview", run.stdout + run.stderr)
-    yield results
 
 
 @pytest.mark.e2e  # four whole videos rendered by `render --preview` (40 s to 2 min on 2 cores)
