@@ -125,3 +125,44 @@ def scene_job(scene: Any, size: tuple[int, int], fps: int, frame_count: int, cue
         transition_seconds=0.0,
         **fields,
     )
+
+
+_SYNTHESISE = """
+import hashlib, json, sys
+from pathlib import Path
+from render.engines import engine_for, synthesize_trimmed
+from render.narration import read_wav
+work, engine_name, language, voice_id, rate, texts = sys.argv[1:]
+work = Path(work); work.mkdir(parents=True, exist_ok=True)
+engine = engine_for(engine_name)
+voice = engine.choose_voice(language, voice_id or None, int(rate))
+items = [(text, work / f"{i}.wav") for i, text in enumerate(json.loads(texts))]
+synthesize_trimmed(engine, voice, items, work)
+out = []
+for _, path in items:
+    samples, sample_rate = read_wav(path)
+    out.append([sample_rate, int(samples.size), hashlib.sha256(samples.tobytes()).hexdigest()])
+print(json.dumps(out))
+"""
+
+
+def synthesise_elsewhere(
+    work: Path, engine: str, language: str, voice_id: str | None, rate: int, texts: list[str]
+) -> list[list[Any]]:
+    """Speak `texts` in a fresh Python process: [sample rate, samples, sha256 of the samples] each."""
+    import sys
+
+    command = [
+        sys.executable,
+        "-c",
+        _SYNTHESISE,
+        str(work),
+        engine,
+        language,
+        voice_id or "",
+        str(rate),
+        json.dumps(texts),
+    ]
+    out = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=True).stdout
+    result: list[list[Any]] = json.loads(out.strip().splitlines()[-1])
+    return result

@@ -7,10 +7,7 @@ what a user sees when it is missing run everywhere.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +19,7 @@ from render.cli import group
 from render.engines import engine_for, pico, synthesize_trimmed
 from render.narration import SAMPLE_RATE, read_wav, spoken_form
 from render.speech import speech_key
-from tests.helpers import REPO
+from tests.helpers import synthesise_elsewhere
 
 needs_pico = pytest.mark.skipif(shutil.which("pico2wave") is None, reason="pico2wave is not installed (make pico)")
 
@@ -107,39 +104,12 @@ def test_cache_key_uses_picos_version_not_pyttsx3s(monkeypatch: pytest.MonkeyPat
     assert speech_key(newer, "Bonjour.") != before
 
 
-SYNTHESISE = """
-import hashlib, json, sys
-from pathlib import Path
-from render.engines import engine_for, synthesize_trimmed
-from render.narration import read_wav
-work = Path(sys.argv[1]); work.mkdir(parents=True, exist_ok=True)
-engine = engine_for("pico")
-voice = engine.choose_voice("fr", None, 150)
-items = [(text, work / f"{i}.wav") for i, text in enumerate(json.loads(sys.argv[2]))]
-synthesize_trimmed(engine, voice, items, work)
-out = []
-for _, path in items:
-    samples, rate = read_wav(path)
-    out.append([rate, int(samples.size), hashlib.sha256(samples.tobytes()).hexdigest()])
-print(json.dumps(out))
-"""
 PHRASES = ["Bonjour !", "Nous finançons les projets de la région, depuis cent ans.", "Douze mille clients."]
 
 
 @needs_pico
 def test_same_phrase_same_samples_across_processes(tmp_path: Path) -> None:
-    runs = [
-        subprocess.run(
-            [sys.executable, "-c", SYNTHESISE, str(tmp_path / str(k)), json.dumps(PHRASES)],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
-        for k in range(2)
-    ]
-    first, second = (json.loads(run.strip().splitlines()[-1]) for run in runs)
+    first, second = (synthesise_elsewhere(tmp_path / str(k), "pico", "fr", None, 150, PHRASES) for k in range(2))
     assert first == second
     assert all(rate == SAMPLE_RATE and size > 0.2 * SAMPLE_RATE for rate, size, _ in first)
 

