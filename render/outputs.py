@@ -74,7 +74,7 @@ class FinishedParts:
         return self.out_root / build_folder_name(self.loaded.name, self.preview)  # a draft: <name>.preview
 
 
-def write_outputs(parts: FinishedParts) -> None:
+def write_outputs(parts: FinishedParts) -> Manifest:
     """Assemble the final cut, captions, thumbnails and manifest in a staging folder, then move
     each into `OUT/<name>/` atomically, the manifest last (it vouches for the others)."""
     name, lang = parts.loaded.name, parts.loaded.script.language
@@ -123,7 +123,8 @@ def write_outputs(parts: FinishedParts) -> None:
         parts.clock["total"] = time.perf_counter() - parts.started
 
         manifest_file = staging / MANIFEST_NAME
-        manifest_file.write_text(build_manifest(parts, outputs).to_json(), encoding="utf-8")
+        manifest = build_manifest(parts, outputs)
+        manifest_file.write_text(manifest.to_json(), encoding="utf-8")
         folder.mkdir(parents=True, exist_ok=True)
         for path in outputs.values():
             atomic_move(path, folder / path.name)
@@ -132,6 +133,7 @@ def write_outputs(parts: FinishedParts) -> None:
         for stale in (REVIEW_HTML, STORYBOARD_PDF):  # they show the previous version: `render review` again
             with contextlib.suppress(FileNotFoundError):
                 (folder / stale).unlink()
+        return manifest
     except OSError as error:
         if error.errno == 28:
             raise EnvironmentProblem(

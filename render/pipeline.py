@@ -34,7 +34,6 @@ from render.outputs import (
     prepare_output_folder,
     remove_stale_staging,
     up_to_date,
-    video_chapters,
     write_outputs,
 )
 from render.planning import (
@@ -240,15 +239,14 @@ def _render(loaded: LoadedScript, options: RenderOptions, cache: Cache, folder: 
             clock=clock,
             started=started,
         )
-        write_outputs(finished)
+        manifest = write_outputs(finished)
         rendered = len(made.seconds)
         _warn_about_level(level, loaded.script.audio, log)
         advice = thumbnail_advice(loaded.script)
         if advice:
             log(f"  warning: {advice}")
-        _, no_chapters = video_chapters(finished)
-        if no_chapters:
-            log(f"  warning: no chapters in the description: {no_chapters}")
+        if manifest.chapters and manifest.chapters.not_written:  # the manifest says why, once planned
+            log(f"  warning: no chapters in the description: {manifest.chapters.not_written}")
         log(
             f"{name}: wrote {folder / (name + '.mp4')} ({duration:.1f} s, {video.size[0]}x{video.size[1]}, "
             f"{video.fps} fps; {rendered} scene(s) rendered, {len(planned) - rendered} cached) "
