@@ -158,6 +158,14 @@ class Manifest(_Record):
     name: str = Field(min_length=1)
     title: str = Field(min_length=1, description="the script's title")
     language: LanguageTag = "en"
+    variant_of: str | None = Field(
+        None,
+        description="for a language variant of a `languages: [...]` script: the script's name (its file name "
+        "without .yaml), the same in every variant's manifest; None for a one-language script",
+    )
+    languages: list[LanguageTag] = Field(
+        default_factory=list, description="a `languages: [...]` script's languages, the original first; else empty"
+    )
     duration: float = Field(ge=0, description="seconds")
     render_key: str | None = Field(None, description="hash of everything the render depended on")
     preview: bool = False

@@ -135,8 +135,11 @@ def run_guarded(
 
 
 def _is_out_of_memory(error: Exception) -> bool:
-    # under a memory limit, loading a shared library fails with these rather than MemoryError
+    # under a memory limit, loading a shared library or starting a thread (its stack) fails with
+    # these rather than MemoryError
     text = str(error)
+    if isinstance(error, RuntimeError) and text == "can't start new thread":
+        return True
     return isinstance(error, OSError | ImportError) and (
         "failed to map segment" in text or "Cannot allocate memory" in text
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from contract.errors import EnvironmentProblem, RenderFailure
-from scenes.encoding import ffmpeg_exe
+from scenes.encoding import encoder_env, ffmpeg_exe
 
 
 @cache
@@ -35,7 +35,7 @@ def ffmpeg_version() -> str:
 
 def run_ffmpeg(args: Sequence[str], what: str, cwd: Path | None = None) -> None:
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", *args]
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=cwd, env=encoder_env())
     if result.returncode != 0:
         tail = (result.stderr or "").strip().splitlines()[-3:]
         if any("No space left" in line for line in tail):

@@ -125,6 +125,10 @@ class Cache:
             os.utime(record, (now, now))
         return data
 
+    def get_path(self, kind: str, key: str, suffix: str) -> Path:
+        """Where the entry's file is (or will be): a sidecar beside it shares its key."""
+        return self._paths(kind, key, suffix)[0]
+
     def temp_path(self, kind: str, key: str, suffix: str) -> Path:
         """Where to build an entry before `put` (same file system as the cache)."""
         folder = self.root / "tmp"
@@ -251,6 +255,8 @@ class Cache:
             size = path.stat().st_size
             record.unlink(missing_ok=True)  # the record first: a half-pruned entry is simply absent
             path.unlink(missing_ok=True)
+            for sidecar in path.parent.glob(f"{path.stem}.*.json"):  # a phrase's timings, say
+                sidecar.unlink(missing_ok=True)
             total -= size
             removed += 1
             freed += size

@@ -206,7 +206,9 @@ def _window(words: Sequence[_Word], i: int, j: int, end: float, gap: float, lang
     stop = min(want, upper)
     if stop <= start:  # words closer than the gap (not from real speech): keep a sliver
         stop = start + max((next_start if next_start is not None else end) - start, 0.002) / 2
-    cue = Cue(round(start, 3), round(stop, 3), "\n".join(lines))
+    if next_start is not None:  # the gap holds between the times as written, to the millisecond
+        stop = min(stop, round(round(next_start, 3) - gap, 3))  # rounded as the next cue's start is
+    cue = Cue(round(start, 3), round(max(stop, start + 0.001), 3), "\n".join(lines))
     missing = max(0.0, need - (cue.end - cue.start))  # as a viewer gets it: to the millisecond
     merges = sum(1 for w in group[1:] if w.first)
     part = not first.first or (j < len(words) and not words[j].first)  # of a phrase cut in cues

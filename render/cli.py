@@ -4,6 +4,7 @@
     render batch BATCH.yaml          (scripts × aspects, one summary table)
     render check SCRIPT.yaml ...
     render lint SCRIPT.yaml ... [--strict] [--json]
+    render strings export SCRIPT.yaml --lang en [--update]   (a .po file for translators)
     render schema | render voices [LANG ...] | render cache info | render cache prune --keep 2G
     render review build/<name>/      (review.html + storyboard.pdf for reviewers)
     render approve build/<name>/ --by NAME | render approvals build/<name>/ | render audit [--verify]
@@ -29,6 +30,7 @@ from render.commands.props import props
 from render.commands.recording_script import recording_script
 from render.commands.review import review
 from render.commands.schema import schema
+from render.commands.strings import strings
 from render.commands.styles import styles
 from render.commands.voices import voices
 
@@ -61,7 +63,21 @@ def group() -> None:
     """
 
 
-for _command in (build, batch, check, lint, schema, voices, cache, icons, styles, props, recording_script, review):
+for _command in (
+    build,
+    batch,
+    check,
+    lint,
+    schema,
+    voices,
+    cache,
+    icons,
+    styles,
+    props,
+    recording_script,
+    review,
+    strings,
+):
     group.add_command(_command)
 for _command in (approve, approvals, audit):  # approvals bound to content, and the audit trail
     group.add_command(_command)

@@ -11,11 +11,17 @@ settings. Two things are the original language's only: a flat `lexicon` (a per-l
 `lexicon: {fr: {...}, en: {...}}`, is localised like a text) and a plain `voice.id` (of the script
 or of a cast member): a variant in another language is spoken by the best voice of its language
 (or by the id given for it: `voice: {id: {fr: ..., en: ...}}`).
+
+In a language other than the original, a text given neither inline nor by the translation file
+(`<script>.<lang>.po`, :mod:`render.translations`) is missing: the walk is told which paths hold
+language text (`texts`) and how to look a text up in the file (`translate`). Inline wins: the
+file is read only for the texts the script does not translate itself.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,13 +102,47 @@ def _undeclared(value: Any, languages: tuple[str, ...]) -> list[str]:
     return []
 
 
+Translate = Callable[[FieldPath, str], "str | Problem | None"]
+"""A text's translation from a file: (its path, the original's text) -> the text, a problem, or None."""
+
+_LETTER = re.compile(r"[^\W\d_]")
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:com|org|net|fr|eu|io)(?:/\S*)?")
+
+
+def is_neutral(text: str) -> bool:
+    """Text that is the same in every language without being marked so: no letter at all (`12 500`,
+    `2024`, `%`, `→`), or a web or e-mail address alone. Names still need `{all: …}`."""
+    return _LETTER.search(text) is None or _ADDRESS.fullmatch(text.strip()) is not None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """How to say that a text is missing in a language: the hints for an inline text and a plain one."""
+
+    inline: Callable[[FieldPath], str]
+    plain: Callable[[FieldPath], str]
+
+
 class _Localiser:
-    def __init__(self, doc: Document, language: str, languages: Languages) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        language: str,
+        languages: Languages,
+        texts: Mapping[FieldPath, str] | None = None,
+        translate: Translate | None = None,
+        missing: Missing | None = None,
+    ) -> None:
         self.doc = doc
         self.language = language
         self.languages = languages
         self.new = Document(file=doc.file, data=None, raw=doc.raw, problems=list(doc.problems))
         self.problems: list[Problem] = []
+        self.mappings: dict[FieldPath, dict[str, Any]] = {}  # the translations met, at their one-language path
+        foreign = language != languages.original
+        self.texts: Mapping[FieldPath, str] = (texts or {}) if foreign else {}
+        self.translate = translate if foreign else None
+        self.missing = missing
 
     def _copy_marks(self, old: FieldPath, new: FieldPath) -> None:
         doc, out = self.doc, self.new
@@ -116,7 +156,8 @@ class _Localiser:
         if old in doc.one_line_pairs:
             out.one_line_pairs.setdefault(new, doc.one_line_pairs[old])
 
-    def walk(self, value: Any, old: FieldPath, new: FieldPath) -> Any:
+    def walk(self, value: Any, old: FieldPath, new: FieldPath, translated: bool = False) -> Any:
+        """`value` (at `old` in the file) at `new` in the one-language script; `translated`: inside a translation."""
         if old in self.doc.keys:  # the field's name stays where it was written
             self.new.keys.setdefault(new, self.doc.keys[old])
         extra = _undeclared(value, self.languages.declared)
@@ -132,31 +173,84 @@ class _Localiser:
         if extra:
             value = {k: v for k, v in value.items() if k not in extra}
         if is_translation(value, self.languages.declared):
+            self.mappings.setdefault(new, value)
             if self.language in value:
                 key = self.language
             elif ALL in value:
                 key = ALL
             else:
-                self.problems.append(
-                    self.doc.problem(
-                        old,
-                        f'no "{self.language}" text',
-                        f"add {self.language}: … or {{{ALL}: …}}",
-                    )
-                )
-                key = next(iter(value))  # a stand-in, so that the model reports nothing more here
-            return self.walk(value[key], (*old, key), new)
+                key = self.languages.original if self.languages.original in value else next(iter(value))
+                filled = self._from_file(value[key], (*old, key), new)
+                if filled is not None:
+                    return filled
+                hint = self.missing.inline(new) if self.missing else f"add {self.language}: … or {{{ALL}: …}}"
+                self.problems.append(self.doc.problem(old, f'no "{self.language}" text', hint))
+                # the original's text stands in, so that the model reports nothing more here
+            return self.walk(value[key], (*old, key), new, True)
+        if not translated and isinstance(value, str) and new in self.texts and not is_neutral(value):
+            return self._plain(value, old, new)
         self._copy_marks(old, new)
         if isinstance(value, dict):
-            return {k: self.walk(v, (*old, k), (*new, k)) for k, v in value.items()}
+            return {k: self.walk(v, (*old, k), (*new, k), translated) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.walk(v, (*old, k), (*new, k)) for k, v in enumerate(value)]
+            return [self.walk(v, (*old, k), (*new, k), translated) for k, v in enumerate(value)]
+        return value
+
+    def _look_up(self, text: str, old: FieldPath, new: FieldPath) -> str | None:
+        """The file's translation of `text` (the original's, at `new`), or None; a bad entry is reported."""
+        if self.translate is None:
+            return None
+        found = self.translate(new, text)
+        if isinstance(found, Problem):
+            self.problems.append(found)
+            return text  # reported: the original stands in
+        if found is not None:
+            self._copy_marks(old, new)
+        return found
+
+    def _from_file(self, original: Any, old: FieldPath, new: FieldPath) -> Any:
+        """A translation without this language's text, filled from the file (None: not all there)."""
+        if isinstance(original, str):
+            return self._look_up(original, old, new)
+        if not isinstance(original, list) or not original or not all(isinstance(b, str) for b in original):
+            return None
+        beats = [self._look_up(beat, (*old, k), (*new, k)) for k, beat in enumerate(original)]
+        if any(beat is None for beat in beats):
+            return None
+        self._copy_marks(old, new)
+        return beats
+
+    def _plain(self, value: str, old: FieldPath, new: FieldPath) -> str:
+        """A text written once, in the original language, in another language's variant."""
+        found = self._look_up(value, old, new)
+        if found is not None:
+            return found
+        hint = (
+            self.missing.plain(new)
+            if self.missing
+            else f"write {{{self.languages.original}: …, {self.language}: …}} (or {{{ALL}: …}} for a name), or "
+            f"translate it in a .po file: `render strings export {self.doc.file} --lang {self.language}`"
+        )
+        self.problems.append(self.doc.problem(old, f'no "{self.language}" text', hint))
+        self._copy_marks(old, new)
         return value
 
 
-def localise(doc: Document, language: str, languages: Languages) -> tuple[Document, list[Problem]]:
-    """The document as the one-language script of `language`, and the texts missing in it."""
-    work = _Localiser(doc, language, languages)
+def localise(
+    doc: Document,
+    language: str,
+    languages: Languages,
+    *,
+    texts: Mapping[FieldPath, str] | None = None,
+    translate: Translate | None = None,
+    missing: Missing | None = None,
+) -> tuple[Document, list[Problem]]:
+    """The document as the one-language script of `language`, and the texts missing in it.
+
+    `texts` are the paths (in the one-language script) of the original's language texts: in
+    another language, each must be translated, inline or by `translate` (the translation file).
+    """
+    work = _Localiser(doc, language, languages, texts, translate, missing)
     data = doc.data
     assert isinstance(data, dict)
     original = language == languages.original
@@ -175,6 +269,15 @@ def localise(doc: Document, language: str, languages: Languages) -> tuple[Docume
     work.new.data = localised
     work.new.values.setdefault((), doc.values.get((), (1, 1)))
     return work.new, work.problems
+
+
+def translations_in(doc: Document, languages: Languages) -> dict[FieldPath, dict[str, Any]]:
+    """Every inline translation of the script (`{fr: …, en: …}`), at its path in a one-language script."""
+    work = _Localiser(doc, languages.original, languages)
+    assert isinstance(doc.data, dict)
+    for key, value in doc.data.items():
+        work.walk(value, (key,), (key,))
+    return work.mappings
 
 
 def _has(value: Any, language: str, languages: Languages) -> bool:
@@ -222,4 +325,15 @@ def variant_name(stem: str, language: str) -> str:
     return f"{stem}-{language}"
 
 
-__all__ = ["ALL", "Languages", "declared_languages", "is_translation", "localise", "variant_name"]
+__all__ = [
+    "ALL",
+    "Languages",
+    "Missing",
+    "Translate",
+    "declared_languages",
+    "is_neutral",
+    "is_translation",
+    "localise",
+    "translations_in",
+    "variant_name",
+]

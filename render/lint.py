@@ -36,7 +36,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,11 @@ RULES: dict[str, str] = {
     "duration": "the video's length against `target_duration` (default 90 s)",
     "number-format": "numbers written two ways in one script",
     "wording": "a word of `lint.avoid` or `lint.prefer`",
+    "language-drift": "a language's video more than 20 % longer or shorter than the original's",
 }
+# rules that compare a script's language variants with each other (`language_drift`), not one script
+ACROSS_VARIANTS = frozenset({"language-drift"})
+MAX_DRIFT = 0.20  # a translation whose video differs from the original's by more than this
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,7 @@ class Speech:
     seconds: dict[str, float]
     measured: bool
     how: str  # for messages: "speech measured with pyttsx3", "speech estimated from the voice rate"
+    wavs: dict[str, Path] = field(default_factory=dict)  # the recordings (their engine timings beside them)
 
 
 def estimate_speech(script: Script, reason: str | None = None) -> Speech:
@@ -135,8 +140,8 @@ def measure_speech(loaded: LoadedScript, cache_dir: Path | None = None, log: Log
     except EnvironmentProblem as error:
         return estimate_speech(script, f"could not synthesise speech ({error.message})")
     if engines == ["recorded"]:
-        return Speech(seconds, True, "speech measured from the recordings")
-    return Speech(seconds, True, f"speech measured with {', '.join(engines)}")
+        return Speech(seconds, True, "speech measured from the recordings", wavs)
+    return Speech(seconds, True, f"speech measured with {', '.join(engines)}", wavs)
 
 
 # --- the texts a script shows and says -----------------------------------------------------
@@ -308,7 +313,7 @@ class _Linter:
         self.texts = script_texts(loaded.script)
         # the render's own plan: the same timing, the same caption cues
         fps = self.script.video.fps
-        self.planned: list[PlannedScene] = plan_scenes(loaded, self.script.video, speech.seconds)
+        self.planned: list[PlannedScene] = plan_scenes(loaded, self.script.video, speech.seconds, wavs=speech.wavs)
         self.seconds = [p.timing.frame_count / fps for p in self.planned]
         self.beat_starts: list[list[float]] = []
         for scene, item in zip(self.script.scenes, self.planned, strict=True):
@@ -534,6 +539,32 @@ def lint_report(
     speech = speech or measure_speech(loaded, cache_dir, log)
     linter = _Linter(loaded, speech)
     return LintReport(str(loaded.document.file), linter.run(), speech, linter.seconds)
+
+
+def language_drift(reports: list[tuple[LoadedScript, LintReport]]) -> None:
+    """Add a `language-drift` finding to each variant whose length differs from the original's by over 20 %."""
+    originals = {
+        loaded.file: report.duration
+        for loaded, report in reports
+        if loaded.variant is not None and loaded.variant == loaded.languages[0]
+    }
+    for loaded, report in reports:
+        original = originals.get(loaded.file)
+        if loaded.variant is None or loaded.variant == loaded.languages[0] or not original:
+            continue
+        drift = (report.duration - original) / original
+        if abs(drift) <= MAX_DRIFT:
+            continue
+        path: FieldPath = ("languages", loaded.languages.index(loaded.variant))
+        line, column = loaded.document.position(path)
+        message = (
+            f"the {loaded.variant} video lasts {report.duration:.1f} s, {drift:+.0%} against the original "
+            f"({loaded.languages[0]}, {original:.1f} s); {report.speech.how}"
+        )
+        hint = "shorten or lengthen the translation, so that the pictures still match what is said"
+        report.findings.append(
+            Finding(str(loaded.document.file), line, column, format_path(path), message, hint, "language-drift")
+        )
 
 
 def lint_script(loaded: LoadedScript, speech: Speech | None = None) -> list[Finding]:

@@ -32,9 +32,10 @@ from render.contrast_checks import check_contrast
 from render.engines.piper import check_piper_models
 from render.engines.recorded import check_recordings
 from render.file_checks import Files, check_script_files, load_brand, resolve_path
-from render.languages import declared_languages, localise, variant_name
+from render.languages import Missing, declared_languages, localise, variant_name
 from render.model_problems import validation_problems
 from render.script_yaml import MAX_DEPTH, MAX_NODES, MAX_SCRIPT_BYTES, Document, parse_yaml
+from render.translations import language_texts, read_catalogue
 
 __all__ = [
     "MAX_DEPTH",
@@ -142,7 +143,14 @@ def load_script(file: Path | str, *, project_root: Path | None = None, language:
         variant = language or declared.original
         if variant not in declared.declared and not declared.problems:
             raise InputError(f"{file}: no {variant} version", hint=f"its languages: {', '.join(declared.declared)}")
-        doc, missing = localise(doc, variant, declared)
+        texts, translate, hints = {}, None, None
+        if variant != declared.original and not declared.problems:
+            texts = language_texts(doc, declared)  # what must be translated
+            catalogue = read_catalogue(file, doc.file, variant)  # `<script>.<lang>.po`, when there is one
+            if catalogue is not None:
+                problems.extend(catalogue.problems)
+                translate, hints = catalogue.translate, Missing(catalogue.hint_inline, catalogue.hint_plain)
+        doc, missing = localise(doc, variant, declared, texts=texts, translate=translate, missing=hints)
         problems.extend(missing)
     data: dict[str, Any] = doc.data
     script: Script | None

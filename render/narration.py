@@ -113,13 +113,17 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 def trim_silence(samples: np.ndarray, rate: int, margin: float = 0.02) -> np.ndarray:
     """Cut leading and trailing silence so a phrase starts when its sound does."""
-    if samples.size == 0:
-        return samples
+    start, end = trim_bounds(samples, rate, margin)
+    return samples[start:end]
+
+
+def trim_bounds(samples: np.ndarray, rate: int, margin: float = 0.02) -> tuple[int, int]:
+    """The samples :func:`trim_silence` keeps: [start, end)."""
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
     if loud.size == 0:
-        return samples
+        return 0, int(samples.size)
     pad = int(margin * rate)
-    return samples[max(0, loud[0] - pad) : min(samples.size, loud[-1] + pad + 1)]
+    return max(0, int(loud[0]) - pad), min(int(samples.size), int(loud[-1]) + pad + 1)
 
 
 def wav_seconds(path: Path) -> float:

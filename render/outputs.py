@@ -194,6 +194,8 @@ def build_manifest(parts: FinishedParts, outputs: dict[str, Path]) -> Manifest:
         name=loaded.name,
         title=script.title,
         language=lang,
+        variant_of=loaded.file.stem if loaded.variant is not None else None,
+        languages=list(loaded.languages),
         duration=round(parts.duration, 3),
         render_key=parts.render_key,
         preview=parts.preview,

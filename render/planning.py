@@ -4,17 +4,19 @@ and the soundtrack's plan."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract.job import SceneJob, ThumbnailJob
 from contract.scene_types.cast import CastLook
 from contract.script import THUMBNAIL_WORDS, Script, Video, Voice, word_count
+from contract.speech_timings import SpeechTimings, read_timings
 from render.cache import digest, file_sha256
 from render.caption_lines import cut_timings
 from render.captions import CuePlan, SpokenPhrase, plan_cues
 from render.cartoon_plan import cartoon_fields
 from render.loader import LoadedScript
+from render.narration import spoken_form
 from render.soundtrack import Music, PlacedPhrase, SoundtrackPlan
 from render.spoken import measured
 from render.timing import SceneTiming, scene_beats, time_scene
@@ -56,6 +58,7 @@ class PlannedScene:
     key: str
     timing: SceneTiming
     start_frame: int
+    wavs: Mapping[str, Path] = field(default_factory=dict)  # its phrases' recordings (their timings beside them)
 
 
 def effective_video(script: Script, preview: bool) -> Video:
@@ -110,7 +113,8 @@ def plan_scenes(
             tool_versions["manim"],
             tool_versions["ffmpeg"],
         )
-        planned.append(PlannedScene(job=job, key=key, timing=timing, start_frame=frame))
+        own = {p.key: wavs[p.key] for p in timing.phrases if wavs is not None and p.key in wavs}
+        planned.append(PlannedScene(job=job, key=key, timing=timing, start_frame=frame, wavs=own))
         frame += timing.frame_count
     return planned
 
@@ -128,8 +132,14 @@ def placed_phrases(
         title = getattr(scene, "title", None)
         where = f"{item.job.field_path} ({scene.type}" + (f' "{title}")' if isinstance(title, str) else ")")
         for p in item.timing.phrases:
+            wav = item.wavs.get(p.key)
+            engine = read_timings(Path(wav)) if wav is not None else None
             known = []
             for cut, words, from_end in cut_timings(p.text, script.language):
+                at = word_start(engine, p.text, cut, script.lexicon) if engine is not None else None
+                if at is not None:  # the engine said when it starts the word after the cut
+                    known.append((cut, max(0.0, min(at, p.seconds))))
+                    continue
                 length = measured(seconds or {}, words, p.speaker)
                 if length is not None:
                     known.append((cut, max(0.0, min(p.seconds - length if from_end else length, p.seconds))))
@@ -146,6 +156,21 @@ def placed_phrases(
                 )
             )
     return placed
+
+
+def word_start(timings: SpeechTimings, text: str, cut: int, lexicon: dict[str, str]) -> float | None:
+    """When the voice starts the word at `cut` (an offset in the written `text`), from the engine's
+    word timings (offsets in the spoken form); None when the spoken form does not keep the words
+    before the cut as a prefix, or the engine's words do not start a word there."""
+    spoken = spoken_form(text, lexicon)
+    before = spoken_form(text[:cut].rstrip(), lexicon)
+    if not spoken.startswith(before):
+        return None
+    at = len(before) + len(spoken[len(before) :]) - len(spoken[len(before) :].lstrip())
+    for offset, start, _end in timings.words:
+        if offset == at:
+            return start
+    return None
 
 
 def voice_of(script: Script, speaker: str | None) -> Voice:

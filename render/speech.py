@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from contract.script import Voice
-from render.cache import Cache, digest
+from contract.speech_timings import SpeechTimings, read_timings, timings_path
+from render.cache import Cache, atomic_write_bytes, digest
 from render.engines import SpeechEngine, VoiceChoice, engine_for, synthesize_trimmed
 from render.file_checks import resolve_path
 from render.loader import LoadedScript
@@ -16,7 +17,9 @@ from render.spoken import speech_id
 from render.timing import all_speech
 from render.tool_versions import versions
 
-NARRATION_VERSION = "3"  # bump when phrase synthesis/trimming changes (3: entries made under load were unreliable)
+# bump when phrase synthesis/trimming changes (3: entries made under load were unreliable;
+# 4: an engine's word and phoneme timings are kept beside the WAV, see contract/speech_timings.py)
+NARRATION_VERSION = "4"
 
 Log = Callable[[str], None]
 
@@ -68,7 +71,7 @@ def prepare_speech(loaded: LoadedScript, cache: Cache, log: Log) -> tuple[VoiceC
         key = speech_key(voices[speaker][1], spoken)  # the voice is part of the key
         ident = speech_id(text, speaker)
         keys[ident] = key
-        hit = cache.get("speech", key, ".wav")
+        hit = _cached(cache, key)
         if hit:
             wavs[ident] = hit
         else:
@@ -100,15 +103,39 @@ def _synthesize(
         work.mkdir(parents=True, exist_ok=True)
         try:
             targets = [(spoken, work / f"{i}.wav") for i, (_, spoken, _) in enumerate(missing)]
-            synthesize_trimmed(engine, voice, targets, work)
-            for (text, _, key), (_, built) in zip(missing, targets, strict=True):
-                wavs[text] = cache.put("speech", key, ".wav", built) if cache.enabled else _keep(built, cache)
+            timings = synthesize_trimmed(engine, voice, targets, work)
+            for (text, _, key), (_, built), own in zip(missing, targets, timings, strict=True):
+                wavs[text] = _put(cache, key, built, own) if cache.enabled else _keep(built, cache, own)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _keep(built: Path, cache: Cache) -> Path:
-    """With the cache disabled, keep the file somewhere that outlives the batch folder."""
+def _cached(cache: Cache, key: str) -> Path | None:
+    """The phrase's cached WAV, when it and the timings its record promises are both intact."""
+    record = cache.details("speech", key, ".wav")  # empty when the entry is absent or damaged
+    if not record:
+        return None
+    hit = cache.get_path("speech", key, ".wav")
+    if record.get("timings") and read_timings(hit) is None:
+        return None  # the sidecar went missing or bad: say the phrase again
+    return hit
+
+
+def _put(cache: Cache, key: str, built: Path, timings: SpeechTimings | None) -> Path:
+    """Adopt the WAV, its timings first (beside where the WAV goes): the record, written last,
+    says whether they exist."""
+    target = cache.get_path("speech", key, ".wav")
+    if timings is not None:
+        atomic_write_bytes(timings_path(target), timings.to_json().encode())
+    else:
+        timings_path(target).unlink(missing_ok=True)
+    return cache.put("speech", key, ".wav", built, extra={"timings": timings is not None})
+
+
+def _keep(built: Path, cache: Cache, timings: SpeechTimings | None) -> Path:
+    """With the cache disabled, keep the file (and its timings) somewhere that outlives the batch folder."""
     target = cache.temp_path("speech", built.stem, ".wav")
     shutil.move(built, target)
+    if timings is not None:
+        atomic_write_bytes(timings_path(target), timings.to_json().encode())
     return target

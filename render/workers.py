@@ -39,6 +39,59 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+def _warm_worker_init() -> None:
+    _worker_init()
+    try:
+        import scenes
+
+        scenes.preload()  # Manim's import, on this worker's core while the parent loads and plans
+    except Exception:  # the scene's own import then raises it, with its scene named
+        pass
+
+
+def _nothing() -> None:
+    pass
+
+
+_early: ProcessPoolExecutor | None = None  # workers forked by start_workers_early, not yet used
+
+
+def start_workers_early(jobs: int) -> None:
+    """Fork `jobs` scene workers now, before any script is loaded.
+
+    Each imports Manim (0.7 s) on its own core while this process loads, speaks and plans, so an
+    edit that renders one scene does not wait for that import. The next render that needs
+    workers takes them; :func:`stop_early_workers` ends them if none did (all up to date).
+    """
+    global _early
+    if _early is not None:
+        return
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_warm_worker_init)
+    pool.submit(_nothing)  # with "fork", every worker starts at the first submit
+    _early = pool
+
+
+def stop_early_workers() -> None:
+    global _early
+    pool, _early = _early, None
+    if pool is not None:
+        _stop_pool(pool)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    """The workers forked early if there are any, else `workers` forked now (after Manim's import)."""
+    global _early
+    pool, _early = _early, None
+    if pool is not None:
+        return pool
+    import scenes
+
+    scenes.preload()  # import Manim once, before forking the workers
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+
 def _pid_file(target: Path) -> Path:
     return target.with_name(target.name + ".pid")
 
@@ -152,12 +205,7 @@ class _Batch:
         )
         self._report(0, len(todo))
         todo.sort(key=lambda p: -p.timing.frame_count)
-        import scenes
-
-        scenes.preload()  # import Manim once, before forking the workers
-
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+        pool = _new_pool(workers)
         futures: dict[Future[float], tuple[Work, Path]] = {}
         try:
             for item in todo:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from fractions import Fraction
 from functools import cache, lru_cache
 from pathlib import Path
@@ -54,8 +56,27 @@ def _level(width: int, height: int, fps: int) -> str:
     return "6.2"
 
 
+# Same input, same bytes, on any machine (issue 14): x264's bitstream depends on its thread count,
+# which is 1.5 × the cores unless fixed; and its MB-tree reads memory it never wrote (past the end
+# of a row of macroblocks when the width is not a multiple of 8 of them: 854 px, 480 px), whose
+# contents depend on the process's malloc history (Dask workers set MALLOC_TRIM_THRESHOLD_, so
+# their clips differed from local ones). glibc's MALLOC_PERTURB_ fills every allocation with one
+# byte, which makes those reads constant. `mbtree=0` would avoid them too, but costs ~50 % in size.
+X264_THREADS = 3
+ENCODER_ENV = {"MALLOC_PERTURB_": "85"}
+
+
+def encoder_env(width: int | None = None) -> dict[str, str]:
+    """The environment for an ffmpeg that encodes with x264 (see ENCODER_ENV) pictures `width`
+    wide (None: unknown). A width of whole groups of 8 macroblocks (1920 px) needs nothing, and
+    is spared the cost: perturbed, every buffer x264 allocates is written, ~70 MB more per encoder."""
+    if width is not None and ((width + 15) // 16) % 8 == 0:
+        return dict(os.environ)
+    return {**os.environ, **ENCODER_ENV}
+
+
 def x264_args(width: int, height: int, fps: int, preset: str, crf: int) -> list[str]:
-    """Output options for a clip: H.264 High, yuv420p, closed GOP of 2 s, fixed timescale."""
+    """Output options for a clip: H.264 High, yuv420p, closed GOP of 2 s, fixed timescale and threads."""
     return [
         "-an",
         "-c:v",
@@ -80,6 +101,8 @@ def x264_args(width: int, height: int, fps: int, preset: str, crf: int) -> list[
         str(fps),
         "-video_track_timescale",
         str(timescale(fps)),
+        "-threads",
+        str(X264_THREADS),
         "-movflags",
         "+faststart",
     ]
@@ -112,6 +135,9 @@ class FramePipe:
     and repeats it for the encoder (``-fps_mode cfr``), which saves most of the
     cost of static stretches. Without PyAV every frame is written as plain
     rawvideo.
+
+    A writer thread feeds ffmpeg, so that the next frame is drawn while ffmpeg takes in the
+    last one (a frame is 8 MB at 1080p; the pipe holds 64 KB). At most two frames wait.
     """
 
     def __init__(
@@ -139,6 +165,9 @@ class FramePipe:
         self._preset, self._crf = preset, crf
         self._mux: Any = None
         self._stream: Any = None
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=2)
+        self._writer: threading.Thread | None = None
+        self._failure: BaseException | None = None  # the writer thread's, raised on the next write
         try:
             import av  # noqa: F401
 
@@ -184,7 +213,9 @@ class FramePipe:
             "mp4",
             str(self.out_path),
         ]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log, env=encoder_env(self.width)
+        )
         if self._use_nut:
             import av
 
@@ -197,23 +228,75 @@ class FramePipe:
         return self._proc
 
     def _send(self, frame: Any, pts: int) -> None:
-        proc = self._proc or self._start()
-        try:
-            if self._use_nut:
-                import av
+        """Queue one frame (copied: Manim draws the next one into the same memory) for the writer."""
+        if self._proc is None:
+            self._start()
+            writer = threading.Thread(target=self._feed, name="frame-writer", daemon=True)
+            try:
+                writer.start()
+                self._writer = writer
+            except RuntimeError:  # no thread to be had (a tight memory limit): frames are written here
+                self._writer = None
+        self._raise_failure()
+        if self._use_nut:
+            import av
 
-                packet = av.Packet(frame)
-                packet.stream = self._stream
-                packet.time_base = Fraction(1, self.fps)
-                packet.pts = packet.dts = pts
-                packet.duration = 1
-                self._mux.mux(packet)
-            else:
-                assert proc.stdin is not None
-                proc.stdin.write(frame)
-        except (BrokenPipeError, OSError) as error:
-            raise SceneRenderFailure(f"ffmpeg stopped while encoding {self.out_path.name}: {self._stderr()}") from error
+            packet = av.Packet(frame)  # the copy
+            packet.stream = self._stream
+            packet.time_base = Fraction(1, self.fps)
+            packet.pts = packet.dts = pts
+            packet.duration = 1
+            self._put(packet)
+        else:
+            self._put(bytes(frame))
         self._last_pts = pts
+
+    def _put(self, item: Any) -> None:
+        if self._writer is None:  # written here, in order, as the thread would
+            self._queue.put(item)
+            self._queue.put(None)
+            self._feed()
+            self._raise_failure()
+            return
+        while True:  # a writer that failed stops taking frames: do not wait for it forever
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                self._raise_failure()
+
+    def _feed(self) -> None:
+        """The writer thread: frames to ffmpeg in order, until None (close) or a failure."""
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            while (item := self._queue.get()) is not None:
+                if self._use_nut:
+                    self._mux.mux(item)
+                else:
+                    proc.stdin.write(item)
+        except BaseException as error:  # handed to the drawing thread
+            self._failure = error
+            with contextlib.suppress(queue.Empty):  # unblock a put() waiting on a full queue
+                while True:
+                    self._queue.get_nowait()
+
+    def _raise_failure(self) -> None:
+        error = self._failure
+        if error is None:
+            return
+        if isinstance(error, BrokenPipeError | OSError):
+            raise SceneRenderFailure(f"ffmpeg stopped while encoding {self.out_path.name}: {self._stderr()}") from error
+        raise SceneRenderFailure(f"encoding {self.out_path.name} failed: {error}") from error
+
+    def _stop_writer(self) -> None:
+        """Let the writer send what is queued, then end it."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            if self._failure is None:
+                self._put(None)
+            writer.join()
+        self._raise_failure()
 
     def write(self, frame: Any, repeat: int = 1) -> None:
         """Append `frame` (RGBA bytes of one picture) `repeat` times."""
@@ -241,6 +324,11 @@ class FramePipe:
         proc = self._proc
         assert proc is not None and proc.stdin is not None
         try:
+            self._stop_writer()
+        except SceneRenderFailure:
+            self.abort()
+            raise
+        try:
             if self._mux is not None:
                 self._mux.close()
                 self._mux = None
@@ -260,10 +348,17 @@ class FramePipe:
         """Kill ffmpeg and remove the partial file."""
         proc, self._proc = self._proc, None
         self.closed = True
-        self._mux = None  # not closed: that would write a trailer into a dead pipe
         if proc is not None:
             with contextlib.suppress(OSError):
                 proc.kill()
+        writer, self._writer = self._writer, None
+        if writer is not None:  # the killed ffmpeg breaks its pipe: the writer stops
+            self._failure = self._failure or BrokenPipeError()
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(None)
+            writer.join(timeout=10)
+        self._mux = None  # not closed: that would write a trailer into a dead pipe
+        if proc is not None:
             with contextlib.suppress(OSError, ValueError):
                 if proc.stdin:
                     proc.stdin.close()

@@ -87,6 +87,7 @@ def test_a_bad_voice_file_is_reported_at_voice_model(
 def test_no_model_is_reported_at_voice_engine(tmp_path: Path) -> None:
     code, out = _check(tmp_path, SCRIPT.format(language="en", model="null").replace(", model: null", ""))
     assert code == 2 and "piper.yaml:3:17 voice.engine: the piper voice needs a voice file" in out
+    assert "no Piper voice is shipped: download one once" in out and "huggingface.co/rhasspy/piper-voices" in out
 
 
 def test_a_characters_voice_file_is_checked_at_its_own_place(tmp_path: Path) -> None:
@@ -153,3 +154,21 @@ def test_the_same_voice_in_another_checkout_has_the_same_cache_key(tmp_path: Pat
     here, there = (engine.choose_voice("en", str(_joe_project(tmp_path / k)), 165) for k in ("a", "b"))
     assert here.voice_id != there.voice_id
     assert speech_key(here, "Hello.") == speech_key(there, "Hello.")
+
+
+@needs_voice
+@pytest.mark.skipif(importlib.util.find_spec("onnx") is None, reason="Piper's alignments need the onnx package")
+def test_piper_gives_word_and_phoneme_timings(tmp_path: Path) -> None:
+    from render.engines import engine_for, synthesize_trimmed
+    from render.narration import wav_seconds
+
+    engine = engine_for("piper")
+    voice = engine.choose_voice("en", str(_joe_project(tmp_path)), 165)
+    text = "Papa makes a map, then we finance the region."
+    [timings] = synthesize_trimmed(engine, voice, [(text, tmp_path / "one.wav")], tmp_path)
+    assert timings is not None and timings.notation == "ipa"
+    seconds = wav_seconds(tmp_path / "one.wav")
+    assert [o for o, _, _ in timings.words] == [m for m in range(len(text)) if m == 0 or text[m - 1] == " "]
+    starts = [s for _, s, _ in timings.words]
+    assert starts == sorted(starts) and all(0 <= s <= e <= seconds for _, s, e in timings.words)
+    assert [n for _, n in timings.phonemes if not n.startswith("_")][:3] == ["p", "ɑ", "p"]

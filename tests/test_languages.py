@@ -264,3 +264,123 @@ def test_cli_missing_translation_exits_2_and_writes_nothing(project: Path, tmp_p
     assert "Traceback" not in run.stderr
     assert 'missing.yaml:15:12 scenes[1].title: no "en" text; add en: … or {all: …}' in run.stderr
     assert not out.exists()
+
+
+# --- translation files (.po) ---------------------------------------------------------------------
+
+FRENCH_ONLY = """\
+languages: [fr, en]
+title: Notre mission
+video: {resolution: 480p, fps: 15}
+voice: {engine: silent}
+publish: {title: Notre mission, tags: [banque, {all: TOOKAM}]}
+scenes:
+  - type: bullets
+    title: {fr: Nos priorités, en: Our priorities}
+    items:
+      - {text: Écouter, icon: ear-listen}
+      - {text: "2026", icon: comments}
+    narration: ["Deux priorités.", "Écouter."]
+"""
+
+
+def test_po_round_trip(project: Path) -> None:
+    import polib
+
+    from render.commands.strings import export_strings
+
+    script = write(project, "pomission", FRENCH_ONLY)
+    po_path = script.with_name("pomission.en.po")
+    po_path.unlink(missing_ok=True)
+    with pytest.raises(ScriptError) as caught:  # a plain French text, no translation: missing
+        load_variants(script, languages=("en",))
+    assert ("title", 'no "en" text') in [(p.field, p.message) for p in caught.value.problems]
+    export_strings(script, "en", update=False)
+    po = polib.pofile(str(po_path))
+    entries = {e.msgctxt: e for e in po}
+    assert "scenes[0].items[1].text" not in entries  # "2026": not language text
+    assert "publish.tags[1]" not in entries  # {all: …}
+    assert entries["scenes[0].title"].msgstr == "Our priorities"  # the inline translation
+    assert entries["title"].occurrences == [("pomission.yaml", "2")]
+    english = {
+        "title": "Our mission",
+        "publish.title": "Our mission",
+        "publish.tags[0]": "bank",
+        "scenes[0].items[0].text": "Listen",
+        "scenes[0].narration[0]": "Two priorities.",
+        "scenes[0].narration[1]": "Listen.",
+    }
+    assert set(english) <= set(entries)
+    for context, text in english.items():
+        entries[context].msgstr = text
+    po.save(str(po_path))
+    (en,) = load_variants(script, languages=("en",))
+    assert en.script.title == "Our mission"
+    assert [i.text for i in en.script.scenes[0].items] == ["Listen", "2026"]  # type: ignore[union-attr]
+    assert en.script.scenes[0].narration == ["Two priorities.", "Listen."]
+    assert en.script.publish_settings.tags == ["bank", "TOOKAM"]
+    # the original changes: the entry is out of date, reported at its line in the .po
+    changed = write(project, "pomission", FRENCH_ONLY.replace("title: Notre mission\nvideo", "title: Notre but\nvideo"))
+    with pytest.raises(ScriptError) as caught:
+        load_variants(changed, languages=("en",))
+    (problem,) = caught.value.problems
+    assert problem.file.endswith("pomission.en.po") and problem.field == "title"
+    assert "the original changed after translation" in problem.message
+    with pytest.raises(Exception, match="already exists"):
+        export_strings(changed, "en", update=False)
+    export_strings(changed, "en", update=True)
+    title = next(e for e in polib.pofile(str(po_path)) if e.msgctxt == "title")
+    assert (title.msgid, title.msgstr, title.fuzzy, title.previous_msgid) == (
+        "Notre but",
+        "Our mission",
+        True,
+        "Notre mission",
+    )
+    with pytest.raises(ScriptError) as caught:
+        load_variants(changed, languages=("en",))
+    assert "fuzzy" in caught.value.problems[0].message
+
+
+def test_a_malformed_po_is_bad_input(project: Path) -> None:
+    script = write(project, "pobad", FRENCH_ONLY)
+    script.with_name("pobad.en.po").write_text('msgid "a"\nmsgstr "b"\nhello\n', encoding="utf-8")
+    with pytest.raises(ScriptError) as caught:
+        load_variants(script, languages=("en",))
+    assert any(p.file.endswith("pobad.en.po") and p.field == "(po)" for p in caught.value.problems)
+
+
+def test_lint_warns_when_a_language_drifts(project: Path) -> None:
+    from render.lint import estimate_speech, language_drift, lint_report
+
+    long_english = TWO_LANGUAGES.replace(
+        'en: "Hello everyone."', 'en: "Hello everyone, and welcome to this long presentation of our whole bank."'
+    ).replace("12500.5", "12500.5\n    duration: 1")
+    linted = [
+        (v, lint_report(v, estimate_speech(v.script))) for v in load_variants(write(project, "drift", long_english))
+    ]
+    language_drift(linted)
+    drift = [f for _, r in linted for f in r.findings if f.rule == "language-drift"]
+    assert [(f.field, f.line) for f in drift] == [("languages[1]", 1)]
+    assert "against the original (fr" in drift[0].message
+    same = [(v, lint_report(v, estimate_speech(v.script))) for v in load_variants(write(project, "duo", TWO_LANGUAGES))]
+    language_drift(same)
+    assert not [f for _, r in same for f in r.findings if f.rule == "language-drift"]
+
+
+@pytest.mark.render
+def test_a_po_only_language_renders(project: Path, tmp_path: Path) -> None:
+    text = (
+        "languages: [fr, en]\ntitle: Bonjour\nvideo: {resolution: 480p, fps: 15}\nvoice: {engine: silent}\n"
+        "scenes:\n  - {type: title, title: Bonjour, duration: 1}\n"
+    )
+    script = write(project, "poonly", text)
+    script.with_name("poonly.en.po").write_text(
+        'msgctxt "title"\nmsgid "Bonjour"\nmsgstr "Hello"\n\n'
+        'msgctxt "scenes[0].title"\nmsgid "Bonjour"\nmsgstr "Hello"\n',
+        encoding="utf-8",
+    )
+    (en,) = load_variants(script, languages=("en",))
+    options = RenderOptions(out_dir=tmp_path / "out", jobs=1, cache_dir=tmp_path / "cache", log=lambda _: None)
+    render_loaded(en, options)
+    manifest = json.loads((tmp_path / "out" / "poonly-en" / "manifest.json").read_text())
+    assert (manifest["name"], manifest["language"], manifest["title"]) == ("poonly-en", "en", "Hello")

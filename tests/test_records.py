@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from records.location import FILE, FOLDER, default_path, folder_key, resolve_url
-from records.store import open_store
+from records.store import HEAD_REVISION, _head, open_store
 from records.tables import metadata
 from tests.fake_youtube import make_build
 from tests.records_tools import trail, upload_cli
@@ -76,9 +76,14 @@ def test_opening_migrates_a_new_database_and_the_tables_match_the_model(db_url):
     with open_store(db_url) as store, store.engine.connect() as connection:
         assert set(inspect(connection).get_table_names()) >= {"audit_entries", "ledger_entries", "ledger_files"}
         revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert revision == "0001"
+        assert revision == HEAD_REVISION
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []  # the query model is the migrated schema
+
+
+def test_the_known_head_is_alembics_newest_migration():
+    # a database at HEAD_REVISION is opened without alembic: a new migration must move it too
+    assert _head() == HEAD_REVISION
 
 
 def test_a_database_from_a_newer_toolkit_is_refused(db_url):

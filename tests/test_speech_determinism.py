@@ -94,3 +94,28 @@ def test_speech_is_the_same_on_a_loaded_machine(
         loaded = _synthesise(tmp_path / f"loaded-{run}")
         for text, quiet, busy in zip(PHRASES, quiet_samples, loaded, strict=True):
             assert busy == quiet, f"run {run}: {text!r} gave {busy[0]} samples under load, {quiet[0]} quiet"
+
+
+def test_a_phrase_sounds_the_same_whatever_was_said_before_it(tmp_path: Path) -> None:
+    # espeak-ng keeps state from one utterance to the next: in one process, "Hello there, this is
+    # Three." came out 15 samples longer after "Good morning." and 1,144 after a French phrase, so a
+    # cached phrase depended on which script (or worker) said it first
+    from render.engines import engine_for, synthesize_trimmed
+    from render.narration import read_wav
+
+    engine = engine_for("pyttsx3")
+    english, french = engine.choose_voice("en", None, 165), engine.choose_voice("fr", None, 150)
+    phrase = "Hello there, this is Three."
+
+    def said(*before: tuple[str, object]) -> bytes:
+        work = tmp_path / str(len(list(tmp_path.iterdir())))
+        work.mkdir()
+        for k, (text, voice) in enumerate(before):
+            synthesize_trimmed(engine, voice, [(text, work / f"{k}.wav")], work)  # type: ignore[arg-type]
+        synthesize_trimmed(engine, english, [(phrase, work / "phrase.wav")], work)
+        samples, _ = read_wav(work / "phrase.wav")
+        return samples.tobytes()
+
+    alone = said()
+    assert said(("Good morning.", english)) == alone
+    assert said(("Bonjour à tous, merci !", french), ("Ok.", engine.choose_voice("en", None, 200))) == alone

@@ -498,7 +498,7 @@ def test_interrupt_exits_130(build, monkeypatch):
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("upload.cli.publish_build", interrupted)
+    monkeypatch.setattr("upload.publish.publish_build", interrupted)
     result = run_cli([str(build), "--dry-run"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr and "resume" in result.stderr

@@ -25,10 +25,10 @@ from google.auth import exceptions as auth_exceptions
 from contract import reporting
 from contract.errors import InputError, PublishError
 from contract.files import atomic_write_text
+from upload.defaults import DEFAULT_PROFILE as DEFAULT_PROFILE  # re-exported: callers name it auth.DEFAULT_PROFILE
 from upload.errors import LoginServerUnreachable, describe, login_hint
 
 APP_NAME = "explainer-toolkit"
-DEFAULT_PROFILE = "default"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 # youtube.upload: videos.insert and thumbnails.set; youtube.force-ssl: captions, playlists,
 # videos.list/update.

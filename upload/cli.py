@@ -2,6 +2,7 @@
 
     upload --login [--profile NAME] --client-secrets client_secret.json
     upload build/mission/ [--profile NAME | --token-file PATH] [--dry-run [--verbose]] [--force-new]
+    upload --all build/mission-* [same options]   (every language variant, linked to each other)
 
 Exit codes: 0 ok, 1 publishing failed, 2 bad input, 130 interrupted.
 """
@@ -11,17 +12,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from contract.errors import InputError
 from contract.reporting import ensure_utf8_mode, make_streams_safe, redact, run_guarded
-from upload import auth
-from upload.client import ENDPOINT_ENV
+from upload.defaults import CHUNK_UNIT, DEFAULT_CHUNK_SIZE, ENDPOINT_ENV
 from upload.options import PublishOptions, PublishResult
-from upload.publish import publish_build
-from upload.transfer import CHUNK_UNIT, DEFAULT_CHUNK_SIZE
+
+if TYPE_CHECKING:
+    from upload.variants import VariantResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,8 +121,19 @@ def print_result(result: PublishResult) -> None:
     click.echo(f"{result.url}\t{result.video_id}\t{result.action}")
 
 
+def print_variant(item: VariantResult) -> None:
+    """One line per variant of `upload --all`: URL, video id, action, language."""
+    click.echo(f"{item.result.url}\t{item.result.video_id}\t{item.action}\t{item.language}")
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("build_dir", required=False, type=click.Path(path_type=Path))
+@click.argument("build_dirs", metavar="BUILD_DIR...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--all",
+    "publish_all",
+    is_flag=True,
+    help="Publish every language variant given (e.g. build/mission-*), each linking to the others in its description.",
+)
 @click.option(
     "--login",
     "do_login",
@@ -129,7 +141,7 @@ def print_result(result: PublishResult) -> None:
     help="Log in to YouTube in the browser (OAuth, loopback redirect) and save the token for --profile.",
 )
 @add_publish_options
-def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
+def command(build_dirs: tuple[Path, ...], publish_all: bool, do_login: bool, **kwargs: Any) -> None:
     """Publish a rendered video (BUILD_DIR, e.g. build/mission/) to YouTube.
 
     The video, thumbnail, captions and metadata come from BUILD_DIR/manifest.json
@@ -137,12 +149,29 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
     BUILD_DIR/publish-ledger.json) records what was published, so running again resumes or
     updates instead of uploading twice. A script with `publish: {require_approval: true}` is
     published only once `render approve` has recorded approvals of exactly this video.
+
+    With --all, BUILD_DIR... are the language variants of one `languages: [...]` script
+    (build/mission-fr/, build/mission-en/...): each is published in its language, and its
+    description ends with a link to each other variant ("English version: https://youtu.be/...").
     """
     options = publish_options_from_kwargs(kwargs)
-    if not do_login and build_dir is None:
+    if not do_login and not build_dirs:
+        if publish_all:
+            raise click.UsageError("--all: give the build folders of the language variants (e.g. build/mission-*)")
         raise click.UsageError("give a build folder to publish (e.g. build/mission/) or --login")
+    if len(build_dirs) > 1 and not publish_all:
+        raise click.UsageError(
+            f"{len(build_dirs)} build folders given; `upload` publishes one (e.g. build/mission/), or, with --all, "
+            "every language variant of one script (upload --all build/mission-*)"
+        )
+    build_dir = build_dirs[0] if build_dirs and not publish_all else None
 
     def action() -> None:
+        # Google's libraries and the records database: imported for a command that uses them, so that
+        # `render` (which carries these options) starts without them
+        from upload import auth
+        from upload.publish import publish_build
+
         if do_login:
             if options.token_file is not None:
                 raise InputError(
@@ -156,6 +185,10 @@ def command(build_dir: Path | None, do_login: bool, **kwargs: Any) -> None:
             )
         if build_dir is not None:
             print_result(publish_build(build_dir, options))
+        if publish_all and build_dirs:
+            from upload.variants import publish_variants
+
+            publish_variants(build_dirs, options, done=None if options.dry_run else print_variant)
 
     code = run_guarded(
         action,

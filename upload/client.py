@@ -22,10 +22,9 @@ import httplib2
 from googleapiclient.discovery import build_from_document
 
 from contract.errors import InputError
+from upload.defaults import DEFAULT_TIMEOUT, ENDPOINT_ENV
 
 DEFAULT_ENDPOINT = "https://youtube.googleapis.com/"
-ENDPOINT_ENV = "YOUTUBE_API_ENDPOINT"
-DEFAULT_TIMEOUT = 60.0
 
 
 def resolve_endpoint(endpoint: str | None) -> str:

@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from contract.errors import InputError
-from upload import auth
-from upload.client import DEFAULT_TIMEOUT
-from upload.transfer import CHUNK_UNIT, DEFAULT_CHUNK_SIZE
+from upload.defaults import CHUNK_UNIT, DEFAULT_CHUNK_SIZE, DEFAULT_PROFILE, DEFAULT_TIMEOUT
 
 Action = Literal["uploaded", "updated", "unchanged", "dry-run"]
 
@@ -42,6 +40,8 @@ class PublishOptions:
         if self.attempts < 1:
             raise InputError("the number of attempts must be at least 1")
         if self.profile is not None:
+            from upload import auth  # Google's libraries: only once a profile is used
+
             auth.check_profile(self.profile)
         if self.token_file is not None and self.profile is not None:
             raise InputError("give either --token-file or --profile, not both")
@@ -51,7 +51,7 @@ class PublishOptions:
         """The ledger's name for the login (which channel the video went to)."""
         if self.token_file is not None:
             return f"token-file:{Path(self.token_file).expanduser().absolute()}"
-        return f"profile:{self.profile or auth.DEFAULT_PROFILE}"
+        return f"profile:{self.profile or DEFAULT_PROFILE}"
 
 
 @dataclass

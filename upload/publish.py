@@ -15,6 +15,7 @@ changed. Each upload or update is appended to the audit trail once the video id 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -28,6 +29,7 @@ from upload.build import Build, check_schedule, load_build
 from upload.client import authorized_http, build_http, build_service, resolve_endpoint
 from upload.errors import explain, forced_private, is_fatal
 from upload.ledger import Ledger, LedgerLock
+from upload.links import with_links
 from upload.metadata import fingerprint, video_body
 from upload.options import PublishOptions, PublishResult
 from upload.plan import Plan, listing, make_plan
@@ -43,13 +45,15 @@ def publish_build(
     options: PublishOptions | None = None,
     reporter: Reporter | None = None,
     out: TextIO | None = None,
+    links: Sequence[str] = (),
 ) -> PublishResult:
     """Publish `build_dir` (a folder written by `render`) to YouTube.
 
     Raises :class:`InputError` (exit 2) for a bad build or option and :class:`PublishError`
     (exit 1) when YouTube or the network fails, or when the script requires approvals this
     exact video lacks; the messages are the user's. With ``options.dry_run`` the requests are
-    printed to `out` (default stdout) and nothing is sent.
+    printed to `out` (default stdout) and nothing is sent. `links`: lines added at the end of the
+    description (the other language variants, see :mod:`upload.variants`).
     """
     options = options or PublishOptions()
     options.check()
@@ -58,6 +62,8 @@ def publish_build(
     reporter = reporter or make_reporter()
     try:
         with load_build(Path(build_dir)) as build, open_store(options.db, build.folder, Path.cwd()) as store:
+            if links:
+                build.publish = with_links(build.publish, links, build.folder)
             approval = state_of(store, build.manifest, build.folder)
             if options.dry_run:
                 return _dry_run(build, options, endpoint, reporter, out, store, approval)

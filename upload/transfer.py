@@ -24,8 +24,6 @@ from contract.progress import Reporter
 from upload.errors import describe, is_transient
 
 T = TypeVar("T")
-CHUNK_UNIT = 256 * 1024
-DEFAULT_CHUNK_SIZE = 32 * CHUNK_UNIT  # 8 MiB
 
 
 @dataclass

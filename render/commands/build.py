@@ -23,6 +23,7 @@ from upload.cli import add_publish_options, publish_options_from_kwargs
 
 if TYPE_CHECKING:
     from render.loader import LoadedScript
+    from upload.options import PublishOptions
 
 
 @click.command(context_settings=CONTEXT)
@@ -106,45 +107,64 @@ def build(
         if flags["check"]:
             return check_scripts(scripts, langs)
 
-        from render.cache import default_cache_dir
-        from render.pipeline import RenderOptions, render_loaded
+        from render.pipeline import RenderOptions, render_loaded  # noqa: F401 - imported before the fork
+        from render.workers import start_workers_early, stop_early_workers
 
-        loaded = load_all(scripts, langs)
-        quiet = flags["quiet"]
-        display = RichReporter(unit="scenes") if sys.stderr.isatty() and not quiet else None
-        log: Callable[[str], None] = (lambda _line: None) if quiet else (display.info if display else say)
-        options = RenderOptions(
-            out_dir=out_dir,
-            preview=flags["preview"],
-            jobs=jobs or os.cpu_count() or 1,
-            cache_dir=cache_dir or default_cache_dir(),
-            use_cache=not flags["no_cache"],
-            log=log,
-            assembler=assembler,
-            db=publish_options.db,  # --db: the audit trail of the render, and the publish's records
-        )
-        durations: list[tuple[LoadedScript, float]] = []
-        for item in loaded:
-            if display:
-                options.progress = functools.partial(display.progress, item.name)
-            try:
-                result = render_loaded(item, options)
-            finally:
-                if display:
-                    display.close()
-            durations.append((item, result.duration))
-            if quiet:
-                click.echo(str(result.video))
-            if flags["publish"]:
-                from upload.cli import print_result
-                from upload.publish import publish_build
-
-                print_result(publish_build(result.folder, publish_options))
-        for line in variant_durations(durations):
-            log(line)
+        start_workers_early(jobs or os.cpu_count() or 1)
+        try:
+            render_all(load_all(scripts, langs), out_dir, jobs, assembler, cache_dir, flags, publish_options)
+        finally:
+            stop_early_workers()
         return None
 
     finish(action, debug)
+
+
+def render_all(
+    loaded: list[LoadedScript],
+    out_dir: Path,
+    jobs: int | None,
+    assembler: str,
+    cache_dir: Path | None,
+    flags: dict[str, Any],
+    publish_options: PublishOptions,
+) -> None:
+    """Render each loaded script (each language variant) in turn, and publish it with --publish."""
+    from render.cache import default_cache_dir
+    from render.pipeline import RenderOptions, render_loaded
+
+    quiet = flags["quiet"]
+    display = RichReporter(unit="scenes") if sys.stderr.isatty() and not quiet else None
+    log: Callable[[str], None] = (lambda _line: None) if quiet else (display.info if display else say)
+    options = RenderOptions(
+        out_dir=out_dir,
+        preview=flags["preview"],
+        jobs=jobs or os.cpu_count() or 1,
+        cache_dir=cache_dir or default_cache_dir(),
+        use_cache=not flags["no_cache"],
+        log=log,
+        assembler=assembler,
+        db=publish_options.db,  # --db: the audit trail of the render, and the publish's records
+    )
+    durations: list[tuple[LoadedScript, float]] = []
+    for item in loaded:
+        if display:
+            options.progress = functools.partial(display.progress, item.name)
+        try:
+            result = render_loaded(item, options)
+        finally:
+            if display:
+                display.close()
+        durations.append((item, result.duration))
+        if quiet:
+            click.echo(str(result.video))
+        if flags["publish"]:
+            from upload.cli import print_result
+            from upload.publish import publish_build
+
+            print_result(publish_build(result.folder, publish_options))
+    for line in variant_durations(durations):
+        log(line)
 
 
 def variant_durations(durations: list[tuple[LoadedScript, float]]) -> list[str]:

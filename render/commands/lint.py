@@ -19,15 +19,17 @@ from render.commands.check import load_all
 def lint_scripts(
     scripts: tuple[Path, ...], *, strict: bool, as_json: bool, estimate: bool, cache_dir: Path | None
 ) -> None:
-    from render.lint import estimate_speech, lint_report, summary
+    from render.lint import estimate_speech, language_drift, lint_report, summary
 
     def log(line: str) -> None:
         click.echo(line, err=True)  # speech synthesis progress; stdout holds only the findings
 
-    reports = []
+    linted = []
     for loaded in load_all(scripts):
         speech = estimate_speech(loaded.script, "--estimate") if estimate else None
-        reports.append(lint_report(loaded, speech, cache_dir=cache_dir, log=log))
+        linted.append((loaded, lint_report(loaded, speech, cache_dir=cache_dir, log=log)))
+    language_drift(linted)  # each language's length against the original's
+    reports = [report for _, report in linted]
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: (f.file, f.line, f.column, f.rule))
     if as_json:
         document = {
@@ -58,7 +60,8 @@ def lint(
 ) -> None:
     """Report what would make SCRIPTS' videos worse, without rendering: long sentences, fast
     captions, too much to read, static stretches, the length against `target_duration`,
-    numbers written two ways, words of `lint.avoid`. One line each:
+    numbers written two ways, words of `lint.avoid`, a language's video
+    more than 20 % longer or shorter than the original's. One line each:
     file:line:column field: finding (what to do). Exit 0 (2 with --strict when there are findings).
     """
     finish(lambda: lint_scripts(scripts, strict=strict, as_json=as_json, estimate=estimate, cache_dir=cache_dir), debug)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import atexit
-import ctypes
-import os
+import contextlib
+import json
 import re
 import shutil
 import subprocess
+import sys
 import threading
-import wave
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from contract.errors import EnvironmentProblem, InputError
+from contract.speech_timings import SpeechTimings
+from render.engines import espeak_phrases
 from render.engines.base import VoiceChoice, VoiceInfo, speech_engine
 
 
@@ -42,19 +44,23 @@ class Pyttsx3Engine:
             )
         return VoiceChoice(self.name, chosen, language, rate, espeak_version())
 
-    def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
+    def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> list[SpeechTimings | None]:
         _pyttsx3_engine()  # loads libespeak-ng, or says what to install
+        timings: list[SpeechTimings | None] = []
         for text, path in items:
             _room_for_speech(path.parent)
             # a phrase without audio was the cancel race below; saying it again stays as a guard
             for attempt in range(SPEECH_ATTEMPTS):
-                if _speak_to_file(voice, text, path):
+                said = _speak_to_file(voice, text, path)
+                if said is not None:
+                    timings.append(said)
                     break
                 if attempt == SPEECH_ATTEMPTS - 1:
                     raise EnvironmentProblem(
                         f"espeak-ng produced no audio for the phrase {text[:60]!r}",
                         hint="check that espeak-ng works: espeak-ng -w /tmp/t.wav hello",
                     )
+        return timings
 
 
 # look before speaking, so that a full disk is reported as such rather than as a failed
@@ -77,60 +83,99 @@ def _room_for_speech(folder: Path) -> None:
 # Cancel drops queued work and resets the rate to the one saved at the last Synth, so on a
 # busy machine a phrase now and then came out at another rate, or not at all. So we drive
 # espeak-ng through pyttsx3's own binding (`pyttsx3.drivers._espeak`) without that loop:
-# voice, rate and volume, then the text, queued in this order, nothing ever cancelled, and
-# the samples collected from espeak's callback until it says the phrase is finished.
+# voice, rate and volume, then the text, nothing ever cancelled, the samples collected from
+# espeak's callback. And each phrase is said by a fresh espeak (render/engines/espeak_phrases.py):
+# espeak carries state from one phrase to the next, so a phrase sounded different after another.
 SPEECH_ATTEMPTS = 3
 SPEECH_TIMEOUT = 120.0  # seconds for one phrase; espeak-ng needs milliseconds
-ESPEAK_SAMPLE_RATE = 22050  # what espeak-ng's voices synthesise; pyttsx3 writes the same
+ESPEAK_SAMPLE_RATE = espeak_phrases.SAMPLE_RATE  # what espeak-ng's voices synthesise; pyttsx3 writes the same
 
 
-class _PhraseCollector:
-    """espeak's synth callback: gathers one phrase's samples, then signals the end."""
+class _PhraseServer:
+    """The espeak_phrases server of this process: started at the first phrase, ended at exit."""
 
     def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.finished = threading.Event()
+        self._proc: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
 
-    def __call__(self, wav: Any, sample_count: int, events: Any) -> int:
-        from pyttsx3.drivers import _espeak
+    def say(self, voice: VoiceChoice, text: str, path: Path) -> dict[str, Any]:
+        request = {"voice": voice.voice_id, "rate": voice.rate, "text": text, "path": str(path)}
+        request["timeout"] = SPEECH_TIMEOUT
+        with self._lock:
+            for _ in range(2):  # a server that died (killed, out of memory) is started again once
+                proc = self._running()
+                assert proc.stdin is not None and proc.stdout is not None
+                try:
+                    proc.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+                    proc.stdin.flush()
+                    line = proc.stdout.readline()
+                except (BrokenPipeError, OSError):
+                    line = ""
+                if line:
+                    return dict(json.loads(line))
+                self.close()
+        return {"ok": False, "error": "the espeak-ng process stopped"}
 
-        if sample_count > 0:
-            self.chunks.append(ctypes.string_at(wav, sample_count * ctypes.sizeof(ctypes.c_short)))
-        index = 0
-        while events[index].type != _espeak.EVENT_LIST_TERMINATED:
-            if events[index].type == _espeak.EVENT_MSG_TERMINATED:
-                self.finished.set()
-            index += 1
-        return 0
+    def _running(self) -> subprocess.Popen[str]:
+        if self._proc is None or self._proc.poll() is not None:
+            # -I: nothing from the environment or the script's folder (render/engines) on its path
+            command = [sys.executable, "-I", str(Path(espeak_phrases.__file__))]
+            self._proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1
+            )
+            atexit.register(self.close)
+        return self._proc
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            if proc.stdin:
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
 
 
-def _speak_to_file(voice: VoiceChoice, text: str, path: Path) -> bool:
-    """Say `text` into `path` (written whole or not at all); False when espeak gave no audio."""
-    from pyttsx3.drivers import _espeak
+_server = _PhraseServer()
 
-    collector = _PhraseCollector()
-    _espeak.Synchronize()  # nothing of an earlier phrase is still queued or running
-    _espeak.SetSynthCallback(collector)
-    # the voice applies at once (hence the Synchronize above); rate and volume are queued
-    # ahead of the text, and espeak's queue keeps that order
-    if _espeak.SetVoiceByName(voice.voice_id.encode()) != _espeak.EE_OK:
+
+def _speak_to_file(voice: VoiceChoice, text: str, path: Path) -> SpeechTimings | None:
+    """Say `text` into `path` (written whole or not at all) and return its timings; None when
+    espeak gave no audio."""
+    answer = _server.say(voice, text, path)
+    if answer.get("voice"):
         raise EnvironmentProblem(f"espeak-ng cannot load the voice {voice.voice_id!r}", hint="run `render voices`")
-    _espeak.SetParameter(_espeak.RATE, voice.rate, 0)
-    _espeak.SetParameter(_espeak.VOLUME, 100, 0)
-    _espeak.Synth(text.encode(), flags=_espeak.ENDPAUSE | _espeak.CHARS_UTF8)
-    done = collector.finished.wait(SPEECH_TIMEOUT)
-    _espeak.Synchronize()
-    samples = b"".join(collector.chunks)
-    if not done or not samples:
-        return False
-    partial = path.with_name(path.name + ".partial")
-    with wave.open(str(partial), "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(ESPEAK_SAMPLE_RATE)
-        wav.writeframes(samples)
-    os.replace(partial, path)
-    return True
+    if not answer.get("ok"):
+        return None
+    words = [(int(a), int(b), int(c)) for a, b, c in answer["words"]]
+    phonemes = [(int(a), str(b)) for a, b in answer["phonemes"]]
+    return phrase_timings(words, phonemes, ESPEAK_SAMPLE_RATE, int(answer["samples"]))
+
+
+def phrase_timings(
+    events: list[tuple[int, int, int]], phoneme_events: list[tuple[int, str]], rate: int, total: int
+) -> SpeechTimings:
+    """Words (0-based offset, start, end) and phonemes in seconds of the untrimmed audio, from
+    espeak's word events (1-based position, length, sample) and phoneme events (sample, name).
+    A word starts at its first phoneme (espeak's word event comes before the closure of a "p"),
+    and ends where the next word starts or at the first pause after it."""
+    phonemes = sorted(phoneme_events)
+    words = []
+    for k, (position, _length, sample) in enumerate(events):
+        following = events[k + 1][2] if k + 1 < len(events) else total
+        own = [(s, n) for s, n in phonemes if sample <= s < following or (s == following == sample)]
+        sounds = [s for s, n in own if not n.startswith("_")]
+        start = sounds[0] if sounds else sample
+        pauses = [s for s, n in own if n.startswith("_") and s > start]
+        end = min([following, *pauses])
+        words.append((position - 1, round(start / rate, 4), round(max(end, start) / rate, 4)))
+    return SpeechTimings(tuple(words), tuple((round(s / rate, 4), n) for s, n in phonemes), "espeak")
 
 
 @cache

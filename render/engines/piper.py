@@ -9,6 +9,12 @@ the team's choice (and its licence the team's to check).
 Piper's VITS models draw random noise for the prosody, so the same phrase would come out a
 little different every time; the noise is set to zero here, which makes speech a function of
 text, voice file and rate (the toolkit's cache needs that), at the price of a flatter tone.
+
+Timings: with the `onnx` package installed (``pip install 'piper-tts[alignment]'``, or this
+project's `[piper]` extra), the voice is patched in memory to give each phoneme's sample count
+(piper-tts's ``include_alignments``); the phonemes (IPA) shape the mouths, and their word groups
+time the caption cuts. Without `onnx`, or with a voice that cannot be patched, no timings:
+captions and mouths fall back to measured speech and loudness.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
+import unicodedata
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -25,6 +33,7 @@ import numpy as np
 
 from contract.errors import EnvironmentProblem, InputError
 from contract.problems import Problem, format_path
+from contract.speech_timings import SpeechTimings
 from render.cache import digest, file_sha256
 from render.engines.base import VoiceChoice, VoiceInfo, speech_engine
 from render.file_checks import FileKind, Files, check_file
@@ -36,7 +45,11 @@ VERSION = "1"  # bump when the synthesis settings below change (part of the cach
 NATIVE_WPM = 180  # words a minute at length_scale 1 (measured with joe-medium: espeak-ng at 180 lasts as long)
 VOICE_FILE = FileKind(frozenset({".onnx"}), "Piper voice (.onnx, with its .onnx.json beside it)")
 INSTALL_HINT = "install it: .venv/bin/pip install piper-tts"
-_MODEL_HINT = "write voice: {engine: piper, model: voices/NAME.onnx} (a Piper voice, its .onnx.json beside it)"
+_MODEL_HINT = (
+    "no Piper voice is shipped: download one once (both NAME.onnx and NAME.onnx.json, e.g. fr_FR-siwis-medium, "
+    "CC BY 4.0, or fr_FR-gilles-low, CC0, from https://huggingface.co/rhasspy/piper-voices; check its MODEL_CARD's "
+    "licence), put them in the project, and write voice: {engine: piper, model: voices/NAME.onnx}"
+)
 
 
 @speech_engine(ENGINE)
@@ -58,13 +71,15 @@ class PiperEngine:
         # the key names the file by its name and content (in `version`), not where this checkout is
         return VoiceChoice(ENGINE, str(model), language, rate, version, key_id=model.name)
 
-    def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> None:
+    def synthesize(self, voice: VoiceChoice, items: list[tuple[str, Path]]) -> list[SpeechTimings | None]:
         from piper import SynthesisConfig
 
         loaded = _load(voice.voice_id)
         settings = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0, length_scale=NATIVE_WPM / voice.rate)
+        timings: list[SpeechTimings | None] = []
         for text, path in items:
-            chunks = list(loaded.synthesize(text, syn_config=settings))
+            chunks = list(loaded.synthesize(text, syn_config=settings, include_alignments=True))
+            timings.append(alignment_timings(text, chunks))
             samples = np.concatenate([c.audio_int16_array for c in chunks]) if chunks else np.zeros(0, dtype=np.int16)
             rate = chunks[0].sample_rate if chunks else SAMPLE_RATE
             if rate != SAMPLE_RATE:
@@ -72,6 +87,56 @@ class PiperEngine:
 
                 samples = resample(samples, rate, SAMPLE_RATE)
             write_wav(path, samples, SAMPLE_RATE)
+        return timings
+
+
+_SOUND = re.compile(r"\w")
+_STRESS = frozenset("ˈˌ")  # IPA stress marks: Piper gives them samples of their own
+_LENGTH = frozenset("ːˑ")
+
+
+def alignment_timings(text: str, chunks: list[Any]) -> SpeechTimings | None:
+    """Phonemes and words from Piper's alignments (one chunk per sentence, each phoneme with its
+    sample count); None when a chunk has none. Phonemes that are not sounds (the sentence's
+    start and end marks, the space between words, punctuation) are named "_" + themselves, a
+    pause; a stress mark's samples go to the sound after it, a length mark's to the sound
+    before. Words are the phoneme groups between spaces, matched in order with the text's words
+    (those with a letter or digit) when their counts agree; else phonemes only."""
+    phonemes: list[tuple[float, str]] = []
+    groups: list[list[tuple[float, float]]] = [[]]
+    at = 0.0  # seconds of the chunks before
+    for chunk in chunks:
+        alignments = getattr(chunk, "phoneme_alignments", None)
+        if not alignments:
+            return None
+        rate = chunk.sample_rate
+        sample = 0
+        stressed: float | None = None  # a stress mark's start: the sound after it starts there
+        for alignment in alignments:
+            start, sample = at + sample / rate, sample + int(alignment.num_samples)
+            name = str(alignment.phoneme)
+            if name in _STRESS:
+                stressed = start if stressed is None else stressed
+                continue
+            if name in _LENGTH or unicodedata.combining(name[:1]):  # the sound before lasts longer
+                if groups[-1]:
+                    groups[-1][-1] = (groups[-1][-1][0], at + sample / rate)
+                continue
+            start, stressed = (stressed if stressed is not None else start), None
+            sound = bool(_SOUND.search(name)) and name not in ("^", "$")
+            phonemes.append((round(start, 4), name if sound else "_" + name))
+            if sound:
+                groups[-1].append((start, at + sample / rate))
+            elif name == " " and groups[-1]:
+                groups.append([])
+        groups.append([])
+        at += len(chunk.audio_int16_array) / rate
+    spoken = [g for g in groups if g]
+    offsets = [m.start() for m in re.finditer(r"\S+", text) if _SOUND.search(m.group())]
+    words: tuple[tuple[int, float, float], ...] = ()
+    if len(spoken) == len(offsets):
+        words = tuple((o, round(g[0][0], 4), round(g[-1][1], 4)) for o, g in zip(offsets, spoken, strict=True))
+    return SpeechTimings(words, tuple(phonemes), "ipa")
 
 
 @cache
@@ -80,7 +145,9 @@ def _load(model: str) -> Any:
         from piper import PiperVoice
     except ImportError:
         raise EnvironmentProblem("the piper voice needs piper-tts, which is not installed", hint=INSTALL_HINT) from None
-    return PiperVoice.load(model, config_path=config_path(Path(model)))
+    # alignments need `onnx` to patch the voice in memory; without it piper only warns
+    alignments = importlib.util.find_spec("onnx") is not None
+    return PiperVoice.load(model, config_path=config_path(Path(model)), include_alignments=alignments)
 
 
 @cache

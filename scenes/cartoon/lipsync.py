@@ -4,7 +4,13 @@ Loudness per frame (RMS over a window centred on the frame) is compared with the
 phrase's own speaking level, so a quiet voice opens its mouth as wide as a loud one.
 Two thresholds per step (hysteresis) and a minimum hold keep the mouth from
 flickering; silence (below the level `render/narration.py` trims at) closes it.
-Phoneme timing can refine this later: the track is the same shape either way.
+
+When the engine said when it speaks each phoneme (espeak-ng, Piper: the timings kept beside
+the WAV, see contract/speech_timings.py), the mouth takes each phoneme's shape instead
+(visemes): the styles draw three mouths, so m/b/p close it, open vowels (a, ɛ, the "a" of
+"aI") open it, and everything else (f/v on the teeth, rounded o/u/w/y, e/i, consonants) is
+half open; a bilabial anywhere in a frame closes it for that frame, however short, and
+silence still closes it. Without timings (pico, recordings), loudness alone.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+from contract.speech_timings import SpeechTimings, read_timings
 
 SILENCE = 300 / 32768  # the amplitude render/narration.py trims at: below it nobody speaks
 
@@ -86,6 +94,59 @@ def mouth_states(loudness: NDArray[np.float64], fps: int, settings: MouthSetting
     return tuple(states)
 
 
+# phonemes by shape: espeak-ng's mnemonics and Piper's IPA, matched on their first character
+_CLOSED = frozenset("pbmɸβ")
+_OPEN = frozenset("aAEVæɑɐɛ0ɒ")  # espeak: a, A: (start), E (ɛ), V (ʌ), 0 (ɒ); the diphthongs aI aU start open
+_PAUSE = "_"
+
+
+def viseme(phoneme: str) -> str:
+    """The mouth (closed, half, open) a phoneme is said with."""
+    first = phoneme[:1]
+    if not first or first == _PAUSE:
+        return "closed"
+    if first in _CLOSED:
+        return "closed"
+    if first in _OPEN:
+        return "open"
+    return "half"  # f v (teeth), o u w y (rounded), e i @, the other consonants
+
+
+def viseme_states(
+    timings: SpeechTimings, fps: int, frame_count: int, start: float, duration: float
+) -> list[str | None]:
+    """Per frame, the shape of the phrase's phonemes there (None outside the phrase): a frame
+    where a bilabial sounds is closed; else the shape of the phoneme sounding longest in it."""
+    states: list[str | None] = [None] * frame_count
+    phonemes = sorted(timings.phonemes)
+    if not phonemes:
+        return states
+    spans = [
+        (t, phonemes[k + 1][0] if k + 1 < len(phonemes) else duration, name) for k, (t, name) in enumerate(phonemes)
+    ]
+    first = max(0, int(start * fps))
+    last = min(frame_count, int(np.ceil((start + duration) * fps)) + 1)
+    for frame in range(first, last):
+        lo, hi = frame / fps - start, (frame + 1) / fps - start
+        if hi <= 0 or lo >= duration:
+            continue
+        shapes: dict[str, float] = {}
+        lips = False
+        for a, b, name in spans:
+            overlap = min(b, hi) - max(a, lo)
+            if overlap > 0:
+                shapes[viseme(name)] = shapes.get(viseme(name), 0.0) + overlap
+                lips = lips or name[:1] in _CLOSED
+        if lips:
+            states[frame] = "closed"
+        elif shapes:  # the longest; a tie goes to the more closed shape (never to dict order)
+            states[frame] = max(shapes, key=lambda shape: (shapes[shape], -MOUTH_ORDER.index(shape)))
+    return states
+
+
+MOUTH_ORDER = ("closed", "half", "open")
+
+
 @dataclass(frozen=True)
 class Phrase:
     """One spoken phrase: its WAV and when it starts in the clip (seconds)."""
@@ -97,9 +158,19 @@ class Phrase:
 def mouth_track(
     phrases: Sequence[Phrase], fps: int, frame_count: int, settings: MouthSettings | None = None
 ) -> tuple[str, ...]:
-    """The mouth state of every frame of a clip where `phrases` are spoken (closed elsewhere)."""
+    """The mouth state of every frame of a clip where `phrases` are spoken (closed elsewhere):
+    visemes where the engine gave phoneme timings, loudness elsewhere; silence closes it."""
     total = np.zeros(frame_count)
+    shaped: list[str | None] = [None] * frame_count
     for phrase in phrases:
         samples, rate = read_wav(phrase.wav)
         total = np.maximum(total, frame_loudness(samples, rate, fps, frame_count, phrase.start))
-    return mouth_states(total, fps, settings)
+        timings = read_timings(phrase.wav)
+        if timings is not None and timings.phonemes:
+            own = viseme_states(timings, fps, frame_count, phrase.start, samples.size / rate)
+            shaped = [o if o is not None else s for o, s in zip(own, shaped, strict=True)]
+    loud = mouth_states(total, fps, settings)
+    return tuple(
+        "closed" if shape is not None and raw <= SILENCE else shape or state
+        for shape, state, raw in zip(shaped, loud, total, strict=True)
+    )
