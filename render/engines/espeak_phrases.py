@@ -2,7 +2,7 @@
 
 espeak-ng keeps state from one utterance to the next inside its library: the same phrase, voice
 and rate came out differently after another phrase (measured: "Hello there, this is Three." was
-34,610 samples said first, 34,625 after "Good morning.", 35,754 after a French phrase). Neither
+34,588 samples said first, 34,603 after "Good morning.", 35,732 after a French phrase). Neither
 `espeak_Terminate` + `espeak_Initialize` nor a fixed phrase said before it resets that state; a
 process whose espeak was never used does, and initialising espeak costs 2 ms. A cached phrase
 then sounds the same whichever script, order or worker synthesised it first.
